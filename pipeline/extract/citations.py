@@ -1,0 +1,186 @@
+"""Cited documents and legal bases (spec §2.6, §4, §8.5).
+
+References are found number-first, the way eyecite finds case citations: every
+token shaped like a số và ký hiệu (``30/2020/NĐ-CP``, ``1441/UBND-THNV``,
+``29-NQ/TW``) is a candidate; the words before it give the type (``Nghị định
+số``, ``Kế hoạch``, ``Luật … số``), the words after it the date (``ngày
+05/3/2020``, ``ngày 22 tháng 12 năm 2016``), the issuer (``của …``) and the
+subject (``về …``).  Laws cited by name and year (``Luật Giáo dục 2019``,
+``Luật Đất đai ngày 18 tháng 01 năm 2024``) are found by a second pattern.
+
+Legal bases are the preamble paragraphs opening with ``Căn cứ``, ``Thực
+hiện``, ``Theo đề nghị``, ``Xét đề nghị``, ``Xét`` or ``Theo``; each keeps
+the references inside it, or the proposer when it names no document.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .. import patterns as P
+from ..normalize import Text, clean_value, fold
+from ..record import LegalBasis, Reference
+from ..vocab import vocab
+from ..zones import Snip
+from .dates import date_after, year_after
+from .number import normalize_cited
+
+
+def _type_words() -> list[tuple[str, str]]:
+    words = [(fold(n), n) for n in vocab().type_words]
+    words += [(fold("Biên bản ghi nhớ"), "Biên bản ghi nhớ"), (fold("Văn bản"), "Văn bản"),
+              (fold("Thông tư liên tịch"), "Thông tư liên tịch"), (fold("Nghị quyết liên tịch"), "Nghị quyết liên tịch"),
+              (fold("Kế hoạch liên tịch"), "Kế hoạch liên tịch"), (fold("Hướng dẫn liên tịch"), "Hướng dẫn liên tịch"),
+              (fold("Văn bản hợp nhất"), "Văn bản hợp nhất"), (fold("Báo cáo thẩm tra"), "Báo cáo"),
+              (fold("Điện"), "Công điện")]
+    return sorted(set(words), key=lambda w: len(w[0]), reverse=True)
+
+
+_TYPES = None
+
+
+def _types_re() -> re.Pattern:
+    global _TYPES
+    if _TYPES is None:
+        alt = "|".join(re.escape(f) for f, _ in _type_words())
+        # "Nghị định số", "Luật Ban hành văn bản … số", "Kế hoạch", "KH số"
+        # a named law may stand between its type word and "số"; other types may not
+        _TYPES = re.compile(r"(?<![a-z])(?:(?P<t>" + alt + r"|kh|qd|nq|cv|tb|bc)(?P<name>)"
+                            r"|(?P<lt>luat|bo\s{1,3}luat|phap\s{1,3}lenh)(?P<lname>\s[^;:()\n.]{1,160}?))"
+                            r"\s{0,3}(?:so\s{0,2}[:.]?\s{0,2})?$")
+    return _TYPES
+
+
+_TYPE_NAME = {f: n for f, n in _type_words()}
+_TYPE_NAME.update({"kh": "Kế hoạch", "qd": "Quyết định", "nq": "Nghị quyết", "cv": "Công văn",
+                   "tb": "Thông báo", "bc": "Báo cáo"})
+
+_ABBR = ("kh", "qd", "nq", "cv", "tb", "bc")
+_OF = re.compile(r"\s{0,3},?\s{0,3}(?:cua|do)\s{1,3}")
+_STOP_ISSUER = re.compile(r"\s(?:ve|ve viec|quy dinh|huong dan|ban hanh|phe duyet|sua doi|thanh lap|trien khai|thuc hien|"
+                          r"giao|tai|ngay|theo|dong y|chi dao|de nghi|gui|va cac|chu truong)\b|[;,(:]|\.\s|\.$|$")
+_SUBJECT = re.compile(r"\s{0,3},?\s{0,3}(?P<w>ve\s{1,3}viec|ve|quy\s{1,3}dinh|huong\s{1,3}dan|ban\s{1,3}hanh|phe\s{1,3}duyet|"
+                      r"sua\s{1,3}doi|thanh\s{1,3}lap)\b")
+_LAW_BY_NAME = re.compile(
+    r"(?<![a-z])(?P<t>luat|bo\s{1,3}luat|hien\s{1,3}phap|phap\s{1,3}lenh)\s{1,3}(?P<n>[^;.()\d\n]{2,200}?)"
+    r"(?P<when>\s{0,3}(?:ngay\s{1,3}\d{1,2}\s{1,3}thang\s{1,3}\d{1,2}\s{1,3}nam\s{1,3}(?:19|20)\d\d|ngay\s{0,3}\d{1,2}/\d{1,2}/(?:19|20)\d\d|"
+    r"nam\s{1,3}(?:19|20)\d\d|(?:19|20)\d\d)(?!\d)|(?=\s{0,3}[;.]|\s{0,3}$))")
+
+
+def _subject_end(folded: str, start: int, limit: int) -> int:
+    """End of a citation's subject: the next ``;`` or sentence end, a
+    following citation, or ``limit``."""
+    m = re.compile(r";|\.(?:\s|$)|\n|,\s{0,3}(?:can\s{1,3}cu|thuc\s{1,3}hien|theo|xet)\b").search(folded, start, limit)
+    return m.start() if m else limit
+
+
+def find_references(text: str, exclude: Optional[tuple[int, int]] = None) -> list[Reference]:
+    """Every document cited in ``text`` (the clean text); spans are clean offsets."""
+    folded = fold(text)
+    refs: list[Reference] = []
+    taken: list[tuple[int, int]] = []
+    for m in P.CITED_NUMBER.finditer(folded):
+        if exclude and exclude[0] <= m.start() < exclude[1]:
+            continue
+        sym_start = m.start("sym") if m.group("sym") else m.start("psym")
+        if not text[sym_start].isupper():
+            continue
+        number = normalize_cited(text[m.start():m.end()])
+        # type from the words just before the number (same clause)
+        lo = max(0, m.start() - 200)
+        line_lo = max(folded.rfind("\n", lo, m.start()), folded.rfind(";", lo, m.start())) + 1
+        before = folded[max(lo, line_lo):m.start()]
+        tm = _types_re().search(before)
+        doc_type = None
+        name = None
+        start = m.start()
+        if tm:
+            t0 = max(lo, line_lo) + tm.start()
+            if tm.group("lt"):
+                doc_type = _TYPE_NAME.get(" ".join(tm.group("lt").split()))
+                if text[t0].isupper():
+                    start = t0
+                    nm = clean_value(text[t0:t0 + len(tm.group("lt")) + len(tm.group("lname"))])
+                    name = nm if len(nm.split()) > 1 else None
+            elif tm.group("t") not in _ABBR or text[t0].isupper():
+                doc_type = _TYPE_NAME.get(" ".join(tm.group("t").split()))
+                start = t0
+        if doc_type is None:
+            code = (m.group("sym") or "").split("-")[0] if m.group("sym") else m.group("ptype")
+            types = vocab().type_of_code(code or "", party=bool(m.group("ptype")))
+            doc_type = types[0] if types else None
+        end = m.end()
+        # date
+        date, n = date_after(folded[end:end + 40])
+        if n:
+            end += n
+        # issuer
+        issuer = None
+        om = _OF.match(folded, end)
+        if om:
+            sm = _STOP_ISSUER.search(folded, om.end(), min(len(folded), om.end() + 160))
+            stop = sm.start() if sm else om.end()
+            if stop > om.end():
+                issuer = clean_value(text[om.end():stop])
+                end = stop
+        # subject
+        subject = None
+        sm = _SUBJECT.match(folded, end)
+        if sm:
+            s_end = _subject_end(folded, sm.end(), min(len(folded), sm.end() + 400))
+            nxt = P.CITED_NUMBER.search(folded, sm.end(), s_end)
+            if nxt:
+                s_end = min(s_end, _clause_before(folded, sm.end(), nxt.start()))
+            subject = clean_value(text[sm.start("w"):s_end]).rstrip(" ,") or None
+            end = s_end
+        refs.append(Reference(text=clean_value(text[start:end]).rstrip(" ,"), doc_type=doc_type, number=number,
+                              date=date, issuer=issuer, subject=subject, name=name, span=(start, end)))
+        taken.append((start, m.end()))
+    for m in _LAW_BY_NAME.finditer(folded):
+        if not text[m.start()].isupper() or any(a <= m.start() < b for a, b in taken):
+            continue
+        name_end = m.end()
+        raw = clean_value(text[m.start():name_end])
+        if len(raw.split()) < 2 or re.search(r"\bnày\b|\bnêu trên\b|\btrên\b$", raw):
+            continue
+        when = fold(m.group("when") or "")
+        date, _ = date_after(when.strip())
+        if date is None:
+            y, _ = year_after(when.strip())
+            date = y
+        refs.append(Reference(text=raw, doc_type=_TYPE_NAME.get(" ".join(m.group("t").split()), "Luật"), name=raw,
+                              date=date, span=(m.start(), name_end)))
+    refs.sort(key=lambda r: r.span[0])
+    return refs
+
+
+def _clause_before(folded: str, lo: int, hi: int) -> int:
+    """Cut a subject before the type words of the next citation."""
+    seg = folded[lo:hi]
+    m = re.search(r"(?:,|\s)(?:va\s{1,3}|tai\s{1,3})?(?:" + "|".join(re.escape(f) for f, _ in _type_words()) + r")\s{0,3}(?:so)?\s{0,3}$", seg)
+    return lo + m.start() if m else hi
+
+
+# -- legal bases ----------------------------------------------------------------
+
+_PROPOSER = re.compile(r"^(?:theo|xet)\s{1,3}de\s{1,3}nghi\s{1,3}(?:cua\s{1,3})?")
+
+
+def legal_bases(preamble: list[Snip], refs: list[Reference], text: Text) -> list[LegalBasis]:
+    out: list[LegalBasis] = []
+    for p in preamble:
+        f = p.folded
+        m = P.BASIS.match(f)
+        if not m:
+            continue
+        kind = P.BASIS_KINDS[" ".join(m.group("kind").split())]
+        inside = [r for r in refs if p.start <= r.span[0] < p.end]
+        proposer = None
+        if not inside and kind in ("theo đề nghị", "xét đề nghị"):
+            pm = _PROPOSER.match(f)
+            if pm:
+                proposer = clean_value(p.text[pm.end():]).rstrip(" ;,.") or None
+        out.append(LegalBasis(kind=kind, text=clean_value(p.text).rstrip(" ;,"), refs=inside,
+                              proposer=proposer, span=text.source_span(p.start, p.end)))
+    return out

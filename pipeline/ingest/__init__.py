@@ -1,0 +1,61 @@
+"""Stage 1: read a file into text (one reader per format).
+
+``read(path)`` detects the format from the content as well as the extension
+and returns a :class:`Source`; formats this version cannot read yet come back
+as a Source with no text and a warning, never as an exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .text import decode
+
+
+@dataclass
+class Source:
+    text: str
+    format: str
+    path: Optional[str] = None
+    sha256: Optional[str] = None
+    encoding: Optional[str] = None
+    pages: Optional[int] = None
+    warnings: list[str] = field(default_factory=list)
+
+
+_TEXT_EXT = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".htm": "html", ".html": "html"}
+
+
+def sniff(data: bytes, suffix: str) -> str:
+    """The format from the first bytes, falling back on the extension."""
+    head = data[:8]
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if suffix in (".docx", ".docm", "") or b"word/" in data[:4096] else "zip"
+    if head[:4] in (b"\x89PNG", b"II*\x00", b"MM\x00*") or head[:3] == b"\xff\xd8\xff":
+        return "image"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    fmt = _TEXT_EXT.get(suffix, "txt")
+    if fmt == "txt" and b"<html" in data[:2048].lower():
+        return "html"
+    return fmt
+
+
+def read(path: str | Path, data: bytes | None = None) -> Source:
+    p = Path(path)
+    if data is None:
+        data = p.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    fmt = sniff(data, p.suffix.lower())
+    if fmt in ("txt", "md", "html"):
+        text, enc, warns = decode(data)
+        if enc == "binary":
+            return Source("", "binary", str(path), sha, None, None, warns)
+        return Source(text, fmt, str(path), sha, enc, None, warns)
+    return Source("", fmt, str(path), sha, None, None,
+                  [f"unsupported format: {fmt} (this version reads text, Markdown and HTML)"])

@@ -1,0 +1,51 @@
+"""Decoding text files: UTF-8 (with or without BOM), UTF-16 (BOM or
+NUL-pattern), Windows-1258; binary content is refused with a warning.
+
+Windows-1258 writes tone marks as combining characters; ``normalize``
+composes them (NFC).  Legacy TCVN3/VNI byte fonts are a separate issue.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    if not sample:
+        return False
+    ctrl = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    return ctrl / len(sample) > 0.05
+
+
+def decode(data: bytes) -> tuple[str, str, list[str]]:
+    """``(text, encoding, warnings)``; encoding ``"binary"`` when it is not text."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", []
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16", []
+    # UTF-16 without BOM: every other byte NUL in Latin text
+    sample = data[:2000]
+    if len(sample) >= 4:
+        even = sample[0::2].count(0) / max(1, len(sample[0::2]))
+        odd = sample[1::2].count(0) / max(1, len(sample[1::2]))
+        if odd > 0.3 and even < 0.05:
+            return data.decode("utf-16-le", errors="replace"), "utf-16-le", []
+        if even > 0.3 and odd < 0.05:
+            return data.decode("utf-16-be", errors="replace"), "utf-16-be", []
+    if _looks_binary(data):
+        return "", "binary", ["not a text file: binary content"]
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as e:
+        bad_at = e.start
+    # mostly UTF-8 with a few broken bytes, or a legacy 8-bit code page
+    try:
+        text = data.decode("cp1258")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        return text, "latin-1", ["undecodable bytes: read as Latin-1"]
+    utf8 = data.decode("utf-8", errors="replace")
+    if utf8.count("\ufffd") <= max(2, len(utf8) // 2000):
+        return utf8, "utf-8", [f"invalid UTF-8 bytes replaced (first at byte {bad_at})"]
+    return text, "cp1258", []

@@ -1,0 +1,176 @@
+"""Stage 2: Unicode and markup clean-up with an offset map back to the source.
+
+Spec §0: NFC, look-alike letters (``Ð``→``Đ``), NBSP and zero-width characters,
+Markdown and HTML-escape artefacts (``**``, ``\\-``, ``&amp;``, ``<br>``,
+pandoc table rules), while keeping line breaks and the runs of spaces that
+separate flattened columns.
+
+Every rewrite goes through :meth:`Text.sub`, which keeps ``origin[i]`` = the
+offset in the source text of normalized character ``i``; ``Text.source_span``
+turns a span of the clean text into a span of the source.  No library offers
+regex substitution with an offset map, hence this small hand-written module.
+
+The module also provides :func:`fold`, a length-preserving diacritic-free,
+lower-case key (``Nơi nhận`` → ``noi nhan``) so that labels are matched with
+and without tone marks at the same offsets (spec §0.5).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable, Union
+
+Repl = Union[str, Callable[[re.Match], str]]
+
+
+@dataclass
+class Text:
+    """A normalized text and, for every character, its offset in the source."""
+
+    text: str
+    origin: list[int]
+    source_len: int
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_source(cls, source: str) -> "Text":
+        return cls(source, list(range(len(source))), len(source))
+
+    def sub(self, pattern: re.Pattern, repl: Repl) -> "Text":
+        """``pattern.sub(repl, text)`` keeping the offset map: untouched
+        characters keep their origin, inserted ones take the origin of the
+        start of the match they replace."""
+        out: list[str] = []
+        origin: list[int] = []
+        pos = 0
+        text = self.text
+        changed = False
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            rep = repl if isinstance(repl, str) else repl(m)
+            if rep == m.group(0):
+                continue
+            changed = True
+            out.append(text[pos:start])
+            origin.extend(self.origin[pos:start])
+            out.append(rep)
+            anchor = self.origin[start] if start < len(self.origin) else self.source_len
+            # a replacement of the same length keeps a one-to-one map
+            if len(rep) == end - start:
+                origin.extend(self.origin[start:end])
+            else:
+                origin.extend([anchor] * len(rep))
+            pos = end
+        if not changed:
+            return self
+        out.append(text[pos:])
+        origin.extend(self.origin[pos:])
+        return Text("".join(out), origin, self.source_len, self.notes)
+
+    def source_offset(self, i: int) -> int:
+        if i >= len(self.origin):
+            return self.source_len
+        return self.origin[i]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The source span covering clean-text characters ``start:end``."""
+        if end <= start:
+            s = self.source_offset(start)
+            return (s, s)
+        return (self.source_offset(start), self.origin[min(end, len(self.origin)) - 1] + 1)
+
+
+# ---------------------------------------------------------------------------
+# Folding: a length-preserving diacritic-free lower-case key
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0x00C0, 0x1EFA):
+        ch = chr(cp)
+        base = unicodedata.normalize("NFD", ch)[0]
+        if base != ch and base.isascii():
+            table[cp] = base.lower()
+    table[ord("Đ")] = "d"
+    table[ord("đ")] = "d"
+    table[ord("Ð")] = "d"
+    return table
+
+
+_FOLD = _build_fold_table()
+_FOLD_MARKS = re.compile(r"[\u0300-\u036f]")
+
+
+def fold(s: str) -> str:
+    """Lower-case, diacritic-free key with the same length as ``s`` (for NFC text)."""
+    return s.translate(_FOLD).lower()
+
+
+# Tone placement (spec §0.4): old "oà" vs new "òa"; fold to one form.
+_TONE_PAIRS = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+_TONE_PAIRS.update({k.upper(): v.upper() for k, v in list(_TONE_PAIRS.items())})
+_TONE_PAIRS.update({k[0].upper() + k[1:]: v[0].upper() + v[1:] for k, v in list(_TONE_PAIRS.items()) if k.islower()})
+_TONE_RE = re.compile("|".join(map(re.escape, _TONE_PAIRS)) + r"(?![a-zà-ỹ])", re.I)
+
+
+def tone_key(s: str) -> str:
+    """Old and new tone placement made equal (``Hoà`` → ``Hòa``), same length."""
+    return _TONE_RE.sub(lambda m: _TONE_PAIRS.get(m.group(0), m.group(0)), s)
+
+
+# ---------------------------------------------------------------------------
+# The clean-up steps, in order
+
+_DECOMPOSED = re.compile(r"[^\W\d_]?[\u0300-\u036f]+", re.UNICODE)
+_LOOKALIKE = re.compile("[\u00d0\u00f0\u00a0\u202f\u2007\u3000\t\u00ad\u200b\u200c\u200d\u2060\ufeff\r]")
+_LOOKALIKE_MAP = {"\u00d0": "Đ", "\u00f0": "đ", "\u00a0": " ", "\u202f": " ", "\u2007": " ",
+                  "\u3000": " ", "\t": "    ", "\u00ad": "", "\u200b": "", "\u200c": "",
+                  "\u200d": "", "\u2060": "", "\ufeff": "", "\r": ""}
+_BR = re.compile(r"<\s*br\s*/?\s*>", re.I)
+_TAG = re.compile(r"</?(?:p|div|span|b|i|u|strong|em|sup|sub|font|td|tr|th|table|tbody|thead|a)(?:\s[^<>]*)?>", re.I)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+_MD_ESCAPE = re.compile(r"\\([-.*_#+()\[\]|!`>~&\\])")
+_MD_LINE_BREAK = re.compile(r"\\(?=\n|$)")
+_MD_EMPH = re.compile(r"\*{2,3}|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w_])__(?=\S)|(?<=\S)__(?![\w_])")
+_MD_HEADING = re.compile(r"(?m)^[ ]{0,3}#{1,6}[ ]+")
+_CR_IN_LINE = re.compile(r"\r(?!\n)")
+
+
+def _nfc(m: re.Match) -> str:
+    return unicodedata.normalize("NFC", m.group(0))
+
+
+def _entity(m: re.Match) -> str:
+    return html.unescape(m.group(0)).replace("\u00a0", " ")
+
+
+def normalize(source: str, *, markup: bool = True) -> Text:
+    """Clean ``source`` (spec §0) and return the text with its offset map.
+
+    ``markup`` strips Markdown and HTML artefacts; it is on for every text
+    format because plain-text exports of portals carry them as well.
+    """
+    t = Text.from_source(source)
+    t = t.sub(_CR_IN_LINE, "\n")
+    t = t.sub(_DECOMPOSED, _nfc)
+    t = t.sub(_LOOKALIKE, lambda m: _LOOKALIKE_MAP[m.group(0)])
+    if markup:
+        t = t.sub(_BR, "\n")
+        t = t.sub(_TAG, "")
+        t = t.sub(_ENTITY, _entity)
+        t = t.sub(_MD_LINE_BREAK, "")
+        t = t.sub(_MD_ESCAPE, lambda m: m.group(1))
+        t = t.sub(_MD_EMPH, "")
+        t = t.sub(_MD_HEADING, "")
+    return t
+
+
+def clean_value(s: str) -> str:
+    """A value as the gold writes it: whitespace collapsed, trimmed."""
+    return " ".join(s.split())

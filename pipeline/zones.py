@@ -1,0 +1,599 @@
+"""Stage 3: Decree 30 zoning in text order (spec §1, §8.3, §9).
+
+Input: the normalized :class:`~pipeline.normalize.Text`.  Output: a
+:class:`Layout` whose zones are lists of :class:`Snip` (text plus the clean-text
+offset of every character) so that later stages can report spans:
+
+* ``header``: the anchors found before the type heading (quốc hiệu, tiêu ngữ,
+  Party heading, number, place-date, V/v, stamps) and the left-column residue
+  (the issuing bodies), also when the two columns were flattened onto one line,
+  into ``|`` rows or column by column;
+* ``heading``/``title``/``authority``: type heading, trích yếu, thẩm quyền line;
+* ``addressees``: the ``Kính gửi`` block;
+* ``preamble``: the legal-basis paragraphs up to the enacting formula;
+* ``body``: paragraphs of the content, re-joined across wrapped lines and
+  stray blank lines (spec §8.4);
+* ``footer``: everything from ``Nơi nhận`` / the signature stack to the end.
+
+Hand-written because the layout grammar is specific to Decree 30 documents;
+it is rule-based and linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import patterns as P
+from .normalize import Text, fold
+from .vocab import vocab
+
+
+# ---------------------------------------------------------------------------
+# Snip: a piece of text with the clean-text offset of each character
+
+@dataclass
+class Snip:
+    text: str
+    offs: list[int]
+    line: int = 0
+    col: int = 0
+    blank_before: bool = False
+
+    @property
+    def start(self) -> int:
+        return self.offs[0] if self.offs else 0
+
+    @property
+    def end(self) -> int:
+        return self.offs[-1] + 1 if self.offs else 0
+
+    @property
+    def folded(self) -> str:
+        return fold(self.text)
+
+    def __getitem__(self, sl: slice) -> "Snip":
+        return Snip(self.text[sl], self.offs[sl], self.line, self.col, self.blank_before)
+
+    def strip(self, chars: str | None = None) -> "Snip":
+        t = self.text
+        a = len(t) - len(t.lstrip(chars))
+        b = len(t.rstrip(chars))
+        return self[a:b] if b > a else self[a:a]
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip())
+
+    @staticmethod
+    def join(snips: list["Snip"], sep: str = " ") -> "Snip":
+        text: list[str] = []
+        offs: list[int] = []
+        for i, s in enumerate(snips):
+            if i and sep:
+                text.append(sep)
+                offs.extend([offs[-1] + 1 if offs else s.start] * len(sep))
+            text.append(s.text)
+            offs.extend(s.offs)
+        first = snips[0] if snips else Snip("", [])
+        return Snip("".join(text), offs, first.line, first.col, first.blank_before)
+
+    def collapsed(self) -> "Snip":
+        """Runs of white space folded to one space, ends trimmed."""
+        parts = [self[m.start():m.end()] for m in re.finditer(r"\S+", self.text)]
+        return Snip.join(parts) if parts else self[0:0]
+
+
+def is_upper(s: str) -> bool:
+    """Mostly capital letters (a heading, a body name, a title line)."""
+    letters = [c for c in s if c.isalpha()]
+    if not letters:
+        return False
+    up = sum(1 for c in letters if c.isupper())
+    return up >= 0.85 * len(letters)
+
+
+# ---------------------------------------------------------------------------
+# Lines and cells
+
+_CELL_SPLIT = re.compile(r"\|| {3,}")
+
+
+def _cells(text: str) -> list[Snip]:
+    """Split the clean text into cells: lines, cut at ``|`` and at column gaps."""
+    cells: list[Snip] = []
+    pos = 0
+    blank = False
+    for lineno, line in enumerate(text.split("\n")):
+        start = pos
+        pos += len(line) + 1
+        if not line.strip() or P.RULE.match(line) and not line.strip().strip("|").strip():
+            blank = True
+            continue
+        if "|" in line or "   " in line.strip():
+            bounds = [0] + [x for m in _CELL_SPLIT.finditer(line) for x in (m.start(), m.end())] + [len(line)]
+            pieces = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+        else:
+            pieces = [(0, len(line))]
+        first = True
+        for a, b in pieces:
+            seg = line[a:b]
+            s = Snip(seg, list(range(start + a, start + b)), lineno, a)
+            s = s.strip()
+            if not s:
+                continue
+            s.col = s.start - start
+            s.blank_before = blank and first
+            first = False
+            cells.append(s)
+        if not first:
+            blank = False
+    return cells
+
+
+# ---------------------------------------------------------------------------
+# The layout
+
+@dataclass
+class Anchor:
+    kind: str
+    snip: Snip
+    match: Optional[re.Match] = None   # match on the folded text of ``snip``
+
+
+@dataclass
+class Layout:
+    text: Text
+    cells: list[Snip]
+    regime: Optional[str] = None
+    header_anchors: list[Anchor] = field(default_factory=list)
+    header_left: list[Snip] = field(default_factory=list)
+    header_rest: list[Snip] = field(default_factory=list)   # residue after the number/date (V/v wraps)
+    marks: list[Snip] = field(default_factory=list)
+    heading: Optional[Snip] = None
+    title: list[Snip] = field(default_factory=list)
+    authority: list[Snip] = field(default_factory=list)
+    addressees: list[Snip] = field(default_factory=list)
+    preamble: list[Snip] = field(default_factory=list)
+    enact: Optional[Snip] = None
+    body: list[Snip] = field(default_factory=list)
+    footer: list[Snip] = field(default_factory=list)
+    has_header: bool = False
+
+    def anchor(self, kind: str) -> Optional[Anchor]:
+        return next((a for a in self.header_anchors if a.kind == kind), None)
+
+
+def _heading_type(cell: Snip) -> Optional[str]:
+    """The type named by a heading cell (``KẾ HOẠCH``), or None."""
+    t = cell.text.strip(" *:_")
+    if not t or len(t) > 40 or not is_upper(t):
+        return None
+    key = " ".join(fold(t).split())
+    v = vocab()
+    if v.heading_re.match(key):
+        return v.heading_to_type[key]
+    return None
+
+
+def _starts(cell: Snip, rx: re.Pattern) -> Optional[re.Match]:
+    return rx.match(cell.folded)
+
+
+def _is_body_line(cell: Snip) -> bool:
+    """A sentence of running text (not a header fragment)."""
+    words = cell.text.split()
+    return len(words) >= 9 and not is_upper(cell.text)
+
+
+# header anchors, searched in the folded header text
+_HEADER_RX = [("quoc_hieu", P.QUOC_HIEU), ("tieu_ngu", P.TIEU_NGU), ("party", P.PARTY_HEAD),
+              ("number", P.NUMBER_PARTY), ("number", P.NUMBER_STATE), ("date", P.DATE_WORDS)]
+
+
+def zone(text: Text) -> Layout:
+    cells = _cells(text.text)
+    lay = Layout(text=text, cells=cells)
+    if not cells:
+        return lay
+    n = len(cells)
+
+    # 1. type heading: first heading cell before the body starts
+    head_i = None
+    limit = min(n, 80)
+    for i in range(limit):
+        c = cells[i]
+        if c.text.rstrip().endswith(":") and i > 0:
+            continue
+        if _heading_type(c):
+            head_i = i
+            break
+        if _starts(c, P.BASIS) or _starts(c, P.NOI_NHAN):
+            break
+
+    # 2. header region: up to the heading, else up to Kính gửi / bases / body
+    hdr_end = head_i if head_i is not None else None
+    if hdr_end is None:
+        hdr_end = n
+        seen_anchor = False
+        for i in range(min(n, 60)):
+            c = cells[i]
+            f = c.folded
+            if P.KINH_GUI.match(f) or P.BASIS.match(f) or P.NOI_NHAN.match(f):
+                hdr_end = i
+                break
+            if P.NUMBER_STATE.search(f) or P.NUMBER_PARTY.search(f) or P.DATE_WORDS.search(f):
+                seen_anchor = True
+            elif seen_anchor and _is_body_line(c) and not P.VV.match(f):
+                hdr_end = i
+                break
+            elif not seen_anchor and i >= 12:
+                hdr_end = 0
+                break
+    _zone_header(lay, cells[:hdr_end])
+
+    # 3. heading, title, authority line
+    i = hdr_end
+    if head_i is not None:
+        lay.heading = cells[head_i]
+        i = head_i + 1
+        i = _zone_title(lay, cells, i)
+
+    # 4. Kính gửi
+    i = _zone_addressees(lay, cells, i)
+
+    # 5. footer start: Nơi nhận label or the signature stack near the end
+    foot_i = _footer_start(cells, i)
+    lay.footer = cells[foot_i:]
+
+    # 6. preamble (legal bases) and body
+    body_cells = cells[i:foot_i]
+    j = 0
+    while j < len(body_cells):
+        c = body_cells[j]
+        f = c.folded
+        if P.ENACT.match(" ".join(f.strip(" *").split())) and is_upper(c.text):
+            lay.enact = c
+            lay.preamble = body_cells[:j]
+            body_cells = body_cells[j + 1:]
+            break
+        j += 1
+    if lay.enact is None:
+        # no enacting formula: the bases are the leading basis paragraphs
+        paras = paragraphs(body_cells)
+        k = 0
+        while k < len(paras) and P.BASIS.match(paras[k].folded):
+            k += 1
+        lay.preamble = [p for p in paras[:k]]
+        body_cells = [c for c in body_cells if not lay.preamble or c.start >= lay.preamble[-1].end]
+        lay.preamble = paras[:k]
+    else:
+        lay.preamble = paragraphs(lay.preamble)
+    lay.body = paragraphs(body_cells)
+    return lay
+
+
+def _zone_header(lay: Layout, cells: list[Snip]) -> None:
+    if not cells:
+        return
+    region = Snip.join(cells, "\n")
+    folded = region.folded
+    taken = [False] * len(region.text)
+    anchors: list[Anchor] = []
+    for kind, rx in _HEADER_RX:
+        for m in rx.finditer(folded):
+            if any(taken[m.start():m.end()]):
+                continue
+            if kind == "number" and not _plausible_symbol(region.text, m):
+                continue
+            if kind == "date" and any(a.kind == "date" for a in anchors):
+                continue
+            a, b = m.start(), m.end()
+            if kind == "date":
+                a = _place_start(region.text, a)
+            for k in range(a, b):
+                taken[k] = True
+            sub = region[a:b]
+            anchors.append(Anchor(kind, sub, rx.match(folded[a:b]) if kind != "date" else rx.search(fold(sub.text))))
+            if kind == "number":
+                break
+    anchors.sort(key=lambda a: a.snip.start)
+    lay.header_anchors = anchors
+    kinds = {a.kind for a in anchors}
+    lay.has_header = bool(kinds & {"quoc_hieu", "tieu_ngu", "party"})
+    lay.regime = "party" if "party" in kinds else ("state" if lay.has_header else None)
+
+    # the residue: text of the region outside every anchor, cut into pieces
+    first_value = min((a.snip.start for a in anchors if a.kind in ("number", "date")), default=None)
+    residue: list[Snip] = []
+    cur: list[int] = []
+
+    def flush():
+        if cur:
+            s = region[cur[0]:cur[-1] + 1].strip(" ,;|")
+            if s and not P.RULE.match(s.text):
+                residue.append(s)
+            cur.clear()
+
+    for k, ch in enumerate(region.text):
+        if taken[k] or ch in "\n|" or (ch == " " and region.text[k:k + 3] == "   "):
+            flush()
+        else:
+            if cur and k != cur[-1] + 1:
+                flush()
+            cur.append(k)
+    flush()
+    for s in residue:
+        f = " ".join(s.folded.split())
+        if P.MARK.match(f):
+            lay.marks.append(s)
+        elif first_value is not None and s.start >= first_value:
+            lay.header_rest.append(s)
+        elif is_upper(s.text) or s.text.strip() == "*":
+            if s.text.strip(" *"):
+                lay.header_left.append(s.strip(" *"))
+        else:
+            lay.header_rest.append(s)
+
+
+def _plausible_symbol(text: str, m: re.Match) -> bool:
+    sym = text[m.start("sym"):m.end("sym")]
+    return bool(sym) and sym[0].isupper()
+
+
+_PLACE_TOKEN = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\w'.\-–]*|\d{1,2}|[-–]|TP\.?[\w.]*|Tp\.?[\w.]*|T\.P\.?)$")
+
+
+def _place_start(text: str, date_start: int) -> int:
+    """Walk back from ``ngày`` over ``<Place>,`` (capitalised words, dashes)."""
+    k = date_start
+    j = k
+    while j > 0 and text[j - 1] in " \t":
+        j -= 1
+    if j > 0 and text[j - 1] == ",":
+        j -= 1
+    else:
+        return date_start if j == k else k
+    line_start = max(text.rfind("\n", 0, j), text.rfind("|", 0, j)) + 1
+    left = text[line_start:j]
+    toks = list(re.finditer(r"\S+", left))
+    start = j
+    for t in reversed(toks):
+        if _PLACE_TOKEN.match(t.group(0)) and not t.group(0).endswith((";", ":")):
+            # stop at a symbol ("QĐ-UBND") or a number: they belong to the Số line
+            if "/" in t.group(0):
+                break
+            start = line_start + t.start()
+        else:
+            break
+    # a gap of 3+ spaces separates columns: never cross it
+    gap = text.rfind("   ", line_start, j)
+    if gap >= 0 and start <= gap:
+        start = gap + 3
+    return start if start < j else date_start
+
+
+def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
+    """Trích yếu lines after the heading, then the thẩm quyền line(s)."""
+    n = len(cells)
+    v = vocab()
+    title: list[Snip] = []
+    while i < n:
+        c = cells[i]
+        f = " ".join(c.folded.split())
+        if (P.BASIS.match(f) or P.KINH_GUI.match(f) or P.NOI_NHAN.match(f)
+                or P.ENACT.match(f.strip(" *")) and is_upper(c.text)):
+            break
+        if title:
+            prev = title[-1].text
+            upper_title = is_upper(title[0].text)
+            if upper_title:
+                if not is_upper(c.text) or v.office_re.match(f) or _authority_like(f):
+                    break
+                if c.blank_before and len(title) >= 1 and _authority_like(f):
+                    break
+            else:
+                cont = (c.text[:1].islower() or c.text[:1].isdigit() or c.text[:1] in "(–-"
+                        or (not c.blank_before and not prev.rstrip().endswith((".", ":", ";"))
+                            and not is_upper(c.text) and len(prev) > 50))
+                if not cont or P.enum_kind(f, c.text):
+                    break
+        else:
+            if P.enum_kind(f, c.text) and not P.VV.match(f):
+                break
+            if _is_body_line(c) and len(c.text) > 250:
+                break
+            if c.text.startswith("(") and fold(c.text).startswith(("(ban hanh kem", "(kem theo")):
+                i += 1
+                continue
+        title.append(c)
+        i += 1
+    lay.title = title
+    # thẩm quyền ban hành: capitals, e.g. "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ..."
+    while i < n and is_upper(cells[i].text) and not P.ENACT.match(" ".join(cells[i].folded.strip(" *").split())) \
+            and not _heading_type(cells[i]) and not P.BASIS.match(cells[i].folded):
+        if P.enum_kind(cells[i].folded, cells[i].text):
+            break
+        lay.authority.append(cells[i])
+        i += 1
+    return i
+
+
+_AUTH_BODIES = re.compile(r"^(?:uy\s+ban|hoi\s+dong|chinh\s+phu|quoc\s+hoi|ban\s+(?:chap\s+hanh|thuong\s+vu)|"
+                          r"bo\s+chinh\s+tri|ban\s+bi\s+thu|thuong\s+truc|uy\s+ban\s+thuong\s+vu|khoa\s+[ivxlc]+)")
+
+
+def _authority_like(f: str) -> bool:
+    return bool(_AUTH_BODIES.match(f) or vocab().office_re.match(f))
+
+
+def _zone_addressees(lay: Layout, cells: list[Snip], i: int) -> int:
+    n = len(cells)
+    j = i
+    # Kính gửi may follow a few header leftovers (V/v wraps, stamps)
+    while j < min(n, i + 6):
+        if P.KINH_GUI.match(cells[j].folded):
+            break
+        j += 1
+    else:
+        return i
+    if j >= n or not P.KINH_GUI.match(cells[j].folded):
+        return i
+    block = [cells[j]]
+    k = j + 1
+    while k < n:
+        c = cells[k]
+        f = c.folded
+        if c.text[:1] in "-–•+" and len(c.text) < 200:
+            block.append(c)
+            k += 1
+            continue
+        # a wrapped continuation of the previous addressee
+        if block and c.text[:1].islower() and not block[-1].text.rstrip().endswith((";", ".")):
+            block.append(c)
+            k += 1
+            continue
+        break
+    lay.addressees = block
+    return k
+
+
+def _footer_start(cells: list[Snip], lo: int) -> int:
+    n = len(cells)
+    for k in range(n - 1, lo - 1, -1):
+        if P.NOI_NHAN.match(cells[k].folded):
+            # a signature stack may come right before the Nơi nhận label
+            j = k
+            while j - 1 >= lo and j > k - 8 and _signature_like(cells[j - 1]):
+                j -= 1
+            return j
+    # no Nơi nhận: the last signature stack
+    for k in range(n - 1, max(lo, n - 25) - 1, -1):
+        m = P.AUTH.match(cells[k].folded)
+        if m and is_upper(cells[k].text):
+            j = k
+            while j - 1 >= lo and j > k - 4 and is_upper(cells[j - 1].text) and len(cells[j - 1].text) < 60 \
+                    and not P.ENACT.match(cells[j - 1].folded):
+                j -= 1
+            return j
+    # unprefixed signature: an office title over a name in the last lines
+    for k in range(n - 1, max(lo, n - 8) - 1, -1):
+        f = " ".join(cells[k].folded.split())
+        if is_upper(cells[k].text) and vocab().office_re.match(f) and len(cells[k].text) < 60 \
+                and k + 1 < n and not is_upper(cells[k + 1].text or "x") and len(cells[k + 1].text.split()) <= 6:
+            return k
+    return n
+
+
+def _signature_like(c: Snip) -> bool:
+    f = " ".join(c.folded.split())
+    if P.AUTH.match(f) and is_upper(c.text):
+        return True
+    if is_upper(c.text) and len(c.text) < 60:
+        return True
+    return bool(P.SIGN_NOTE.match(f))
+
+
+# ---------------------------------------------------------------------------
+# Paragraphs: lines re-joined across wraps and stray blank lines (spec §8.4)
+
+_TERMINAL = (".", ";", ":", "!", "?", "./.")
+
+
+def _starts_structure(c: Snip) -> bool:
+    f = c.folded
+    return bool(P.enum_kind(f, c.text) or P.BASIS.match(f) or P.NOI_NHAN.match(f)
+                or P.KINH_GUI.match(f) or P.ENACT.match(f.strip()))
+
+
+def paragraphs(cells: list[Snip]) -> list[Snip]:
+    paras: list[list[Snip]] = []
+    for c in cells:
+        if paras:
+            prev = paras[-1][-1]
+            ptxt = prev.text.rstrip()
+            join = False
+            if not _starts_structure(c) and not ptxt.endswith(_TERMINAL) and not is_upper(c.text):
+                first = c.text[:1]
+                if first.islower() or (first.isdigit() and not c.blank_before):
+                    join = True
+                elif not c.blank_before and len(ptxt) > 50 and not is_upper(ptxt):
+                    join = True
+            elif (not c.blank_before and c.line == prev.line + 0 and c.col > prev.col and not _starts_structure(c)):
+                join = False
+            if join:
+                paras[-1].append(c)
+                continue
+        paras.append([c])
+    return [Snip.join(p) for p in paras]
+
+
+# ---------------------------------------------------------------------------
+# Footer: Nơi nhận (left) and signature (right), also when flattened (spec §8.3)
+
+_NAME_TAIL = re.compile(r"^(?P<head>.*?[;.,:])\s+(?P<tail>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ.]*\s+){1,5}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)$")
+_UPPER_TAIL = re.compile(r"^(?P<head>.*?[;.,:])\s+(?P<tail>[^a-zà-ỹ;]{3,}[A-ZĐÀ-Ỹ.])$")
+
+
+def looks_like_name(s: str) -> bool:
+    words = s.split()
+    if not 2 <= len(words) <= 6 or any(ch in s for ch in ";:,/()"):
+        return False
+    return all(w[:1].isupper() for w in words if w.isalpha() or w[:1].isalpha())
+
+
+def split_footer(cells: list[Snip]) -> tuple[list[Snip], list[Snip], Optional[Snip]]:
+    """``(recipient cells, signature cells, the Nơi nhận label)``."""
+    recip: list[Snip] = []
+    sign: list[Snip] = []
+    label: Optional[Snip] = None
+    in_recip = False
+    for c in cells:
+        f = c.folded
+        m = P.NOI_NHAN.match(f)
+        if m:
+            label = c[:m.end()]
+            in_recip = True
+            rest = c[m.end():].strip()
+            if rest:
+                if _signature_piece(rest):
+                    sign.append(rest)
+                else:
+                    recip.append(rest)
+            continue
+        if c.text[:1] in "-–—•+*" or P.LUU.match(f):
+            in_recip = True
+            head, tail = _split_tail(c)
+            recip.append(head)
+            if tail is not None:
+                sign.append(tail)
+            continue
+        if in_recip and recip and not _signature_piece(c):
+            prev = recip[-1].text.rstrip()
+            if c.text[:1].islower() or not prev.endswith((";", ".", ":")):
+                recip.append(c)
+                continue
+        sign.append(c)
+    return recip, sign, label
+
+
+def _signature_piece(c: Snip) -> bool:
+    f = " ".join(c.folded.split())
+    return bool((P.AUTH.match(f) and is_upper(c.text)) or (is_upper(c.text) and len(c.text) < 70)
+                or P.SIGN_NOTE.match(f) or looks_like_name(c.text) and c.col > 20)
+
+
+def _split_tail(c: Snip) -> tuple[Snip, Optional[Snip]]:
+    """``- Như trên; PHÓ GIÁM ĐỐC`` → the recipient and the signature part."""
+    t = c.text
+    for rx in (_UPPER_TAIL, _NAME_TAIL):
+        m = rx.match(t)
+        if m:
+            tail = m.group("tail")
+            if rx is _UPPER_TAIL and not (vocab().office_re.match(" ".join(fold(tail).split()))
+                                         or P.AUTH.match(fold(tail))):
+                continue
+            if rx is _NAME_TAIL and fold(tail).startswith(("vt", "van thu")):
+                continue
+            return c[:m.end("head")], c[m.start("tail"):]
+    return c, None
