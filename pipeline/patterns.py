@@ -15,10 +15,10 @@ import re
 
 DASH = r"[-\u2010\u2011\u2012\u2013\u2014\u2212]"
 SYM = r"[a-z][a-z0-9&]{0,15}"            # one symbol chunk: qd, ubnd, sgd&dt, qh15, gdtrh
-SYMS = SYM + r"(?:[ ]?" + DASH + r"[ ]?" + SYM + r"){0,6}"
+SYMS = SYM + r"(?:(?:[ ]?" + DASH + r"[ ]?|/|\.(?=[a-z]))" + SYM + r"){0,6}"   # 01/2004/TTLT/BVHTT-BYT, QC-TT.HĐND-UBND
 BLANK = r"[ .…_]{0,40}"
 
-QUOC_HIEU = re.compile(r"cong\s{0,3}ho\s{0,2}a\s{0,3}xa\s{0,3}hoi\s{0,3}chu\s{0,3}nghia\s{0,3}viet\s{0,3}nam")
+QUOC_HIEU = re.compile(r"cong\s{0,3}h[a-z]{1,2}\s{0,2}a?\s{0,3}xa\s{0,3}hoi\s{0,3}chu\s{0,3}nghia\s{0,3}viet\s{0,3}nam")
 TIEU_NGU = re.compile(r"doc\s{0,3}lap\s{0,3}(?:" + DASH + r"|,)?\s{0,3}tu\s{0,3}do\s{0,3}(?:" + DASH + r"|,)?\s{0,3}hanh\s{0,3}phuc")
 PARTY_HEAD = re.compile(r"dang\s{1,3}cong\s{1,3}san\s{1,3}viet\s{1,3}nam")
 YOUTH_HEAD = re.compile(r"doan\s{1,3}(?:tncs|thanh\s{1,3}nien\s{1,3}cong\s{1,3}san)\s{1,3}ho\s{1,3}chi\s{1,3}minh")
@@ -39,8 +39,8 @@ CITED_NUMBER = re.compile(
 
 # place and date line (spec §2.4): "<place>, ngày 05 tháng 3 năm 2024"
 DATE_WORDS = re.compile(
-    r"(?<![a-z])ngay[ \t]{0,12}(?P<d>\d{1,2})?(?:[ \t.…_/-]{0,30}|\s{0,8})\s{0,8}thang[ \t]{0,12}\s{0,3}(?P<m>\d{1,2})?"
-    r"(?:[ \t.…_/-]{0,30}|\s{0,8})\s{0,8}nam[ \t]{0,12}\s{0,3}(?P<y>(?:19|20)\d\d)(?!\d)")
+    r"(?<![a-z])ngay\s{0,12}(?P<d>\d{1,2})?[\s.…_/-]{0,30}thang\s{0,12}(?P<m>\d{1,2})?"
+    r"[\s.…_/-]{0,30}nam\s{0,12}(?P<y>(?:19|20)\d\d)(?!\d)")
 # "ngày 05/3/2020", "09.8.2024" (spec §8.5)
 DATE_NUMERIC = re.compile(r"(?<![\d/.-])(?P<d>[0-3]?\d)\s{0,2}(?P<s>[/.-])\s{0,2}(?P<m>[01]?\d)\s{0,2}(?P=s)\s{0,2}(?P<y>(?:19|20)\d\d)(?![\d/])")
 YEAR_ONLY = re.compile(r"(?:nam\s{1,3})?(?P<y>(?:19|20)\d\d)(?!\d)")

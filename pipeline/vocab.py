@@ -70,7 +70,9 @@ def vocab() -> Vocab:
             code_to_types.setdefault(fold(c), []).append(t.name)
         for c in t.party_codes:
             party.setdefault(fold(c), []).append(t.name)
-    heading_re = re.compile(r"^(" + _alternation(heading_to_type) + r")$")
+    # a heading may carry a qualifier: "CHƯƠNG TRÌNH HÀNH ĐỘNG", "KẾ HOẠCH LIÊN NGÀNH"
+    heading_re = re.compile(r"^(" + _alternation(heading_to_type) + r")"
+                            r"(?:\s+(?:hanh\s+dong|lien\s+tich|lien\s+nganh|phoi\s+hop|ghi\s+nho))?$")
     type_words = sorted({t.name for t in types}, key=len, reverse=True)
 
     sign = _load("signing.yaml")

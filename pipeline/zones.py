@@ -107,7 +107,7 @@ def _cells(text: str) -> list[Snip]:
     for lineno, line in enumerate(text.split("\n")):
         start = pos
         pos += len(line) + 1
-        if not line.strip() or P.RULE.match(line) and not line.strip().strip("|").strip():
+        if not line.strip() or P.RULE.match(line):
             blank = True
             continue
         if "|" in line or "   " in line.strip():
@@ -171,8 +171,9 @@ def _heading_type(cell: Snip) -> Optional[str]:
         return None
     key = " ".join(fold(t).split())
     v = vocab()
-    if v.heading_re.match(key):
-        return v.heading_to_type[key]
+    m = v.heading_re.match(key)
+    if m:
+        return v.heading_to_type[m.group(1)]
     return None
 
 
@@ -208,26 +209,34 @@ def zone(text: Text) -> Layout:
         if _heading_type(c):
             head_i = i
             break
-        if _starts(c, P.BASIS) or _starts(c, P.NOI_NHAN):
+        if is_basis(c) or _starts(c, P.NOI_NHAN):
             break
 
     # 2. header region: up to the heading, else up to Kính gửi / bases / body
     hdr_end = head_i if head_i is not None else None
     if hdr_end is None:
         hdr_end = n
-        seen_anchor = False
+        seen_num = seen_date = None
         for i in range(min(n, 60)):
             c = cells[i]
             f = c.folded
-            if P.KINH_GUI.match(f) or P.BASIS.match(f) or P.NOI_NHAN.match(f):
+            if P.KINH_GUI.match(f) or is_basis(c) or P.NOI_NHAN.match(f):
                 hdr_end = i
                 break
-            if P.NUMBER_STATE.search(f) or P.NUMBER_PARTY.search(f) or P.DATE_WORDS.search(f):
-                seen_anchor = True
-            elif seen_anchor and _is_body_line(c) and not P.VV.match(f):
+            is_anchor = False
+            if seen_num is None and (P.NUMBER_STATE.search(f) or P.NUMBER_PARTY.search(f)):
+                seen_num, is_anchor = i, True
+            if seen_date is None and P.DATE_WORDS.search(f):
+                seen_date, is_anchor = i, True
+            if is_anchor:
+                continue
+            anchored = seen_num is not None or seen_date is not None
+            settled = (seen_num is not None and seen_date is not None) or \
+                (anchored and i - min(x for x in (seen_num, seen_date) if x is not None) > 8)
+            if settled and _is_body_line(c) and not P.VV.match(f):
                 hdr_end = i
                 break
-            elif not seen_anchor and i >= 12:
+            if not anchored and i >= 12:
                 hdr_end = 0
                 break
     _zone_header(lay, cells[:hdr_end])
@@ -262,7 +271,7 @@ def zone(text: Text) -> Layout:
         # no enacting formula: the bases are the leading basis paragraphs
         paras = paragraphs(body_cells)
         k = 0
-        while k < len(paras) and P.BASIS.match(paras[k].folded):
+        while k < len(paras) and is_basis(paras[k]):
             k += 1
         lay.preamble = [p for p in paras[:k]]
         body_cells = [c for c in body_cells if not lay.preamble or c.start >= lay.preamble[-1].end]
@@ -276,7 +285,14 @@ def zone(text: Text) -> Layout:
 def _zone_header(lay: Layout, cells: list[Snip]) -> None:
     if not cells:
         return
-    region = Snip.join(cells, "\n")
+    # cells joined by line breaks; a blank line (or a "|" cell boundary) stays visible
+    parts: list[Snip] = []
+    for k, c in enumerate(cells):
+        if k:
+            sep = "\n\n" if c.blank_before else "\n"
+            parts.append(Snip(sep, [parts[-1].end] * len(sep)))
+        parts.append(c)
+    region = Snip.join(parts, "")
     folded = region.folded
     taken = [False] * len(region.text)
     anchors: list[Anchor] = []
@@ -290,7 +306,7 @@ def _zone_header(lay: Layout, cells: list[Snip]) -> None:
                 continue
             a, b = m.start(), m.end()
             if kind == "date":
-                a = _place_start(region.text, a)
+                a = _place_start(region.text, a, taken)
             for k in range(a, b):
                 taken[k] = True
             sub = region[a:b]
@@ -344,53 +360,67 @@ def _plausible_symbol(text: str, m: re.Match) -> bool:
 _PLACE_TOKEN = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\w'.\-–]*|\d{1,2}|[-–]|TP\.?[\w.]*|Tp\.?[\w.]*|T\.P\.?)$")
 
 
-def _place_start(text: str, date_start: int) -> int:
-    """Walk back from ``ngày`` over ``<Place>,`` (capitalised words, dashes)."""
-    k = date_start
-    j = k
+def _place_start(text: str, date_start: int, taken: list[bool]) -> int:
+    """Walk back from ``ngày`` over ``<Place>,`` (capitalised words, dashes),
+    across a line break when the place was wrapped (``Hưng`` / ``Yên, ngày``),
+    never into another anchor, a symbol or a column gap."""
+    j = date_start
     while j > 0 and text[j - 1] in " \t":
         j -= 1
-    if j > 0 and text[j - 1] == ",":
-        j -= 1
-    else:
-        return date_start if j == k else k
-    line_start = max(text.rfind("\n", 0, j), text.rfind("|", 0, j)) + 1
-    left = text[line_start:j]
-    toks = list(re.finditer(r"\S+", left))
+    if j == 0 or text[j - 1] != ",":
+        return date_start
+    j -= 1
+    # the block holding the place: back to a "|" cell boundary, a blank line,
+    # another anchor or a line ending a sentence; short enough → all of it
+    k = j
+    while k > 0 and not taken[k - 1] and text[k - 1] != "|" and text[max(0, k - 2):k] != "\n\n" \
+            and not (text[k - 1] == "\n" and text[:k - 1].rstrip(" *")[-1:] in (".", ";", ":", "")):
+        k -= 1
+    block = text[k:j].strip(" \n*")
+    if block and len(block.split()) <= 7 and not re.search(r"[/:;()]", block) and block[0].isupper():
+        return k + (len(text[k:j]) - len(text[k:j].lstrip(" \n*")))
     start = j
-    for t in reversed(toks):
-        if _PLACE_TOKEN.match(t.group(0)) and not t.group(0).endswith((";", ":")):
-            # stop at a symbol ("QĐ-UBND") or a number: they belong to the Số line
-            if "/" in t.group(0):
-                break
-            start = line_start + t.start()
-        else:
+    words = 0
+    for t in reversed(list(re.finditer(r"[^\s|]+|\||\s{3,}", text[max(0, j - 120):j]))):
+        a = max(0, j - 120) + t.start()
+        w = t.group(0)
+        if w == "|" or not w.strip() or any(taken[a:a + len(w)]) or "/" in w or w.endswith((";", ":", ",", ".")):
             break
-    # a gap of 3+ spaces separates columns: never cross it
-    gap = text.rfind("   ", line_start, j)
-    if gap >= 0 and start <= gap:
-        start = gap + 3
+        if not (w[0].isupper() or w[0].isdigit() or w in ("-", "–")) or (w.isupper() and len(w) > 4 and not w.startswith("TP")):
+            break
+        start = a
+        words += 1
+        if words >= 6:
+            break
     return start if start < j else date_start
 
 
 def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
     """Trích yếu lines after the heading, then the thẩm quyền line(s)."""
     n = len(cells)
-    v = vocab()
     title: list[Snip] = []
+    heading = _heading_type(lay.heading) if lay.heading is not None else None
+    authority_expected = heading in _TYPES_WITH_AUTHORITY
     while i < n:
         c = cells[i]
         f = " ".join(c.folded.split())
-        if (P.BASIS.match(f) or P.KINH_GUI.match(f) or P.NOI_NHAN.match(f)
+        if (is_basis(c) or P.KINH_GUI.match(f) or P.NOI_NHAN.match(f)
                 or P.ENACT.match(f.strip(" *")) and is_upper(c.text)):
             break
         if title:
             prev = title[-1].text
             upper_title = is_upper(title[0].text)
             if upper_title:
-                if not is_upper(c.text) or v.office_re.match(f) or _authority_like(f):
+                if P.enum_kind(f, c.text) and P.enum_kind(f, c.text)[0] not in ("dash", "plus"):
                     break
-                if c.blank_before and len(title) >= 1 and _authority_like(f):
+                letters = any(ch.isalpha() for ch in c.text)
+                if letters and not is_upper(c.text):
+                    break
+                if not letters and not prev.rstrip().endswith(("-", "–", ",")):
+                    break
+                if _authority_like(f) and (authority_expected or c.blank_before) and " ve " not in f \
+                        and not prev.rstrip().endswith((",", "-", "–")) \
+                        and not fold(prev).rstrip().endswith((" cua", " ve", " va", " cho", " tai")):
                     break
             else:
                 cont = (c.text[:1].islower() or c.text[:1].isdigit() or c.text[:1] in "(–-"
@@ -411,12 +441,22 @@ def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
     lay.title = title
     # thẩm quyền ban hành: capitals, e.g. "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ..."
     while i < n and is_upper(cells[i].text) and not P.ENACT.match(" ".join(cells[i].folded.strip(" *").split())) \
-            and not _heading_type(cells[i]) and not P.BASIS.match(cells[i].folded):
+            and not _heading_type(cells[i]) and not is_basis(cells[i]):
         if P.enum_kind(cells[i].folded, cells[i].text):
             break
         lay.authority.append(cells[i])
         i += 1
     return i
+
+
+_TYPES_WITH_AUTHORITY = {"Quyết định", "Nghị quyết", "Nghị quyết liên tịch", "Thông tư", "Thông tư liên tịch",
+                         "Nghị định", "Pháp lệnh", "Lệnh", "Luật", "Bộ luật", "Chỉ thị", "Quy định"}
+
+
+def is_basis(c: Snip) -> bool:
+    """A legal-basis opening in sentence case (``Thực hiện``, not a title
+    in capitals ``THỰC HIỆN NGHỊ QUYẾT…``)."""
+    return bool(P.BASIS.match(c.folded)) and not is_upper(c.text[:12])
 
 
 _AUTH_BODIES = re.compile(r"^(?:uy\s+ban|hoi\s+dong|chinh\s+phu|quoc\s+hoi|ban\s+(?:chap\s+hanh|thuong\s+vu)|"
@@ -441,6 +481,15 @@ def _zone_addressees(lay: Layout, cells: list[Snip], i: int) -> int:
         return i
     block = [cells[j]]
     k = j + 1
+    m = P.KINH_GUI.match(cells[j].folded)
+    if k < n and not cells[j].text[m.end():].strip(" *:") and cells[k].text[:1] not in "-–•+":
+        # "Kính gửi:" alone on its line, the addressee on the next ones
+        while k < n and len(block) < 6 and not is_basis(cells[k]) and not _is_body_line(cells[k]) or \
+                k < n and len(block) == 1:
+            block.append(cells[k])
+            k += 1
+            if block[-1].text.rstrip().endswith((".", ";")) and not (k < n and cells[k].text[:1] in "-–•+"):
+                break
     while k < n:
         c = cells[k]
         f = c.folded
@@ -502,7 +551,7 @@ _TERMINAL = (".", ";", ":", "!", "?", "./.")
 
 def _starts_structure(c: Snip) -> bool:
     f = c.folded
-    return bool(P.enum_kind(f, c.text) or P.BASIS.match(f) or P.NOI_NHAN.match(f)
+    return bool(P.enum_kind(f, c.text) or is_basis(c) or P.NOI_NHAN.match(f)
                 or P.KINH_GUI.match(f) or P.ENACT.match(f.strip()))
 
 
@@ -519,6 +568,8 @@ def paragraphs(cells: list[Snip]) -> list[Snip]:
                     join = True
                 elif not c.blank_before and len(ptxt) > 50 and not is_upper(ptxt):
                     join = True
+            if not join and len(ptxt.split()) <= 3 and is_basis(prev) and not _starts_structure(c):
+                join = True
             elif (not c.blank_before and c.line == prev.line + 0 and c.col > prev.col and not _starts_structure(c)):
                 join = False
             if join:

@@ -40,15 +40,16 @@ def _type_words() -> list[tuple[str, str]]:
 _TYPES = None
 
 
-def _types_re() -> re.Pattern:
+def _types_re() -> tuple[re.Pattern, re.Pattern]:
+    """``(type word right before the number, named law before "số")``."""
     global _TYPES
     if _TYPES is None:
         alt = "|".join(re.escape(f) for f, _ in _type_words())
-        # "Nghị định số", "Luật Ban hành văn bản … số", "Kế hoạch", "KH số"
-        # a named law may stand between its type word and "số"; other types may not
-        _TYPES = re.compile(r"(?<![a-z])(?:(?P<t>" + alt + r"|kh|qd|nq|cv|tb|bc)(?P<name>)"
-                            r"|(?P<lt>luat|bo\s{1,3}luat|phap\s{1,3}lenh)(?P<lname>\s[^;:()\n.]{1,160}?))"
-                            r"\s{0,3}(?:so\s{0,2}[:.]?\s{0,2})?$")
+        near = re.compile(r"(?<![a-z])(?P<t>" + alt + r"|kh|qd|nq|cv|tb|bc)\s{0,3}(?:so\s{0,2}[:.]?\s{0,2})?$")
+        # a named law may stand between its type word and "số"
+        named = re.compile(r"(?<![a-z])(?P<lt>luat|bo\s{1,3}luat|phap\s{1,3}lenh)(?P<lname>\s[^;:()\n.]{1,160}?)"
+                           r"\s{0,3}so\s{0,2}[:.]?\s{0,2}$")
+        _TYPES = (near, named)
     return _TYPES
 
 
@@ -63,15 +64,19 @@ _STOP_ISSUER = re.compile(r"\s(?:ve|ve viec|quy dinh|huong dan|ban hanh|phe duye
 _SUBJECT = re.compile(r"\s{0,3},?\s{0,3}(?P<w>ve\s{1,3}viec|ve|quy\s{1,3}dinh|huong\s{1,3}dan|ban\s{1,3}hanh|phe\s{1,3}duyet|"
                       r"sua\s{1,3}doi|thanh\s{1,3}lap)\b")
 _LAW_BY_NAME = re.compile(
-    r"(?<![a-z])(?P<t>luat|bo\s{1,3}luat|hien\s{1,3}phap|phap\s{1,3}lenh)\s{1,3}(?P<n>[^;.()\d\n]{2,200}?)"
-    r"(?P<when>\s{0,3}(?:ngay\s{1,3}\d{1,2}\s{1,3}thang\s{1,3}\d{1,2}\s{1,3}nam\s{1,3}(?:19|20)\d\d|ngay\s{0,3}\d{1,2}/\d{1,2}/(?:19|20)\d\d|"
+    r"(?<![a-z])(?P<t>luat|bo\s{1,3}luat|hien\s{1,3}phap|phap\s{1,3}lenh)\s{1,3}(?P<n>[^;.()\d]{2,200}?)"
+    r"(?P<when>\s{0,3}(?:ngay\s{1,3}\d{1,2}\s{1,3}thang\s{1,3}\d{1,2}\s{1,3}nam\s{1,3}(?:19|20)\d\d|ngay\s{0,3}\d{1,2}([/.-])\d{1,2}\2(?:19|20)\d\d|"
     r"nam\s{1,3}(?:19|20)\d\d|(?:19|20)\d\d)(?!\d)|(?=\s{0,3}[;.]|\s{0,3}$))")
+
+
+_SUBJECT_STOP = re.compile(r";|\.(?:\s|$)|\n\s*\n|,\s{0,3}(?:can\s{1,3}cu|thuc\s{1,3}hien|theo|xet)\b|"
+                           r",?\s{0,3}(?:da\s{1,3})?duoc\s{1,3}sua\s{1,3}doi")
 
 
 def _subject_end(folded: str, start: int, limit: int) -> int:
     """End of a citation's subject: the next ``;`` or sentence end, a
     following citation, or ``limit``."""
-    m = re.compile(r";|\.(?:\s|$)|\n|,\s{0,3}(?:can\s{1,3}cu|thuc\s{1,3}hien|theo|xet)\b").search(folded, start, limit)
+    m = _SUBJECT_STOP.search(folded, start, limit)
     return m.start() if m else limit
 
 
@@ -91,21 +96,24 @@ def find_references(text: str, exclude: Optional[tuple[int, int]] = None) -> lis
         lo = max(0, m.start() - 200)
         line_lo = max(folded.rfind("\n", lo, m.start()), folded.rfind(";", lo, m.start())) + 1
         before = folded[max(lo, line_lo):m.start()]
-        tm = _types_re().search(before)
+        near, named = _types_re()
+        base = max(lo, line_lo)
         doc_type = None
         name = None
         start = m.start()
-        if tm:
-            t0 = max(lo, line_lo) + tm.start()
-            if tm.group("lt"):
+        tm = near.search(before)
+        if tm and (tm.group("t") not in _ABBR or text[base + tm.start()].isupper()):
+            doc_type = _TYPE_NAME.get(" ".join(tm.group("t").split()))
+            start = base + tm.start()
+        else:
+            tm = named.search(before)
+            if tm:
+                t0 = base + tm.start()
                 doc_type = _TYPE_NAME.get(" ".join(tm.group("lt").split()))
                 if text[t0].isupper():
                     start = t0
                     nm = clean_value(text[t0:t0 + len(tm.group("lt")) + len(tm.group("lname"))])
                     name = nm if len(nm.split()) > 1 else None
-            elif tm.group("t") not in _ABBR or text[t0].isupper():
-                doc_type = _TYPE_NAME.get(" ".join(tm.group("t").split()))
-                start = t0
         if doc_type is None:
             code = (m.group("sym") or "").split("-")[0] if m.group("sym") else m.group("ptype")
             types = vocab().type_of_code(code or "", party=bool(m.group("ptype")))
@@ -129,9 +137,6 @@ def find_references(text: str, exclude: Optional[tuple[int, int]] = None) -> lis
         sm = _SUBJECT.match(folded, end)
         if sm:
             s_end = _subject_end(folded, sm.end(), min(len(folded), sm.end() + 400))
-            nxt = P.CITED_NUMBER.search(folded, sm.end(), s_end)
-            if nxt:
-                s_end = min(s_end, _clause_before(folded, sm.end(), nxt.start()))
             subject = clean_value(text[sm.start("w"):s_end]).rstrip(" ,") or None
             end = s_end
         refs.append(Reference(text=clean_value(text[start:end]).rstrip(" ,"), doc_type=doc_type, number=number,
@@ -155,14 +160,24 @@ def find_references(text: str, exclude: Optional[tuple[int, int]] = None) -> lis
     return refs
 
 
-def _clause_before(folded: str, lo: int, hi: int) -> int:
-    """Cut a subject before the type words of the next citation."""
-    seg = folded[lo:hi]
-    m = re.search(r"(?:,|\s)(?:va\s{1,3}|tai\s{1,3})?(?:" + "|".join(re.escape(f) for f, _ in _type_words()) + r")\s{0,3}(?:so)?\s{0,3}$", seg)
-    return lo + m.start() if m else hi
-
-
 # -- legal bases ----------------------------------------------------------------
+
+def _grounds(p: Snip, refs: list[Reference]) -> list[Reference]:
+    """The documents a basis paragraph rests on: the references inside it,
+    less repeats and less those cited inside another one's subject
+    (``Kế hoạch số 283/KH-UBND … về thực hiện Nghị quyết số 71/NQ-CP``)."""
+    inside = [r for r in refs if p.start <= r.span[0] < p.end]
+    out: list[Reference] = []
+    seen: set[str] = set()
+    for r in inside:
+        if any(o.subject and o.span[0] < r.span[0] < o.span[1] for o in out):
+            continue
+        if r.key in seen:
+            continue
+        seen.add(r.key)
+        out.append(r)
+    return out
+
 
 _PROPOSER = re.compile(r"^(?:theo|xet)\s{1,3}de\s{1,3}nghi\s{1,3}(?:cua\s{1,3})?")
 
@@ -175,7 +190,7 @@ def legal_bases(preamble: list[Snip], refs: list[Reference], text: Text) -> list
         if not m:
             continue
         kind = P.BASIS_KINDS[" ".join(m.group("kind").split())]
-        inside = [r for r in refs if p.start <= r.span[0] < p.end]
+        inside = _grounds(p, refs)
         proposer = None
         if not inside and kind in ("theo đề nghị", "xét đề nghị"):
             pm = _PROPOSER.match(f)

@@ -3,10 +3,14 @@ after ``V/v`` for a công văn (wrapped lines joined, ``V/v`` removed)."""
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from .. import patterns as P
 from ..zones import Layout, Snip
+
+
+_KINH_GUI_INLINE = re.compile(r"\s*kinh\s{0,3}gui\b")
 
 
 def title_from_heading(lay: Layout) -> Optional[Snip]:
@@ -35,5 +39,8 @@ def vv_title(lay: Layout) -> Optional[Snip]:
                 break
             block.append(t)
         out = Snip.join([b for b in block if b]).collapsed()
+        cut = _KINH_GUI_INLINE.search(out.folded)
+        if cut:
+            out = out[:cut.start()].strip(" ,;")
         return out if out else None
     return None
