@@ -586,6 +586,9 @@ _NAME_TAIL = re.compile(r"^(?P<head>.*?[;.,:])\s+(?P<tail>(?:[A-ZĐÀ-Ỹ][\wÀ-
 _UPPER_TAIL = re.compile(r"^(?P<head>.*?[;.,:])\s+(?P<tail>[^a-zà-ỹ;]{3,}[A-ZĐÀ-Ỹ.])$")
 
 
+_PHU_LUC = re.compile(r"^(?:phu\s{1,3}luc|danh\s{1,3}muc|danh\s{1,3}sach|bang\s{1,3}tong\s{1,3}hop)\b")
+
+
 def looks_like_name(s: str) -> bool:
     words = s.split()
     if not 2 <= len(words) <= 6 or any(ch in s for ch in ";:,/()"):
@@ -599,7 +602,10 @@ def split_footer(cells: list[Snip]) -> tuple[list[Snip], list[Snip], Optional[Sn
     sign: list[Snip] = []
     label: Optional[Snip] = None
     in_recip = False
+    last_sign = False
     for c in cells:
+        if _PHU_LUC.match(c.folded) and is_upper(c.text):
+            break  # an appendix starts: the footer ended above it
         f = c.folded
         m = P.NOI_NHAN.match(f)
         if m:
@@ -619,12 +625,14 @@ def split_footer(cells: list[Snip]) -> tuple[list[Snip], list[Snip], Optional[Sn
             if tail is not None:
                 sign.append(tail)
             continue
-        if in_recip and recip and not _signature_piece(c):
+        if in_recip and recip and not _signature_piece(c) and not (last_sign and looks_like_name(c.text)):
             prev = recip[-1].text.rstrip()
             if c.text[:1].islower() or not prev.endswith((";", ".", ":")):
                 recip.append(c)
+                last_sign = False
                 continue
         sign.append(c)
+        last_sign = True
     return recip, sign, label
 
 

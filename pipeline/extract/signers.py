@@ -73,14 +73,32 @@ def _strip_titles(name: str) -> str:
     return _TITLES.sub("", name).strip()
 
 
+_BARE_PREFIX = re.compile(r"^(?:t\s?/\s?m|k\s?/\s?t|t\s?/\s?l|tm|kt|tl|tuq|q)\s{0,2}\.?$")
+
+
+def _merge_bare_prefixes(block: list[Snip]) -> list[Snip]:
+    """``KT.`` alone on its line, the title on the next."""
+    out: list[Snip] = []
+    for c in block:
+        if out and _BARE_PREFIX.match(out[-1].folded.strip()):
+            out[-1] = Snip.join([out[-1], c])
+            continue
+        out.append(c)
+    return out
+
+
 def _parse_block(block: list[Snip], text: Text) -> Optional[Signer]:
     prefixes: list[tuple[str, str]] = []
     upper: list[str] = []
     name: Optional[str] = None
     office = vocab().office_re
+    block = _merge_bare_prefixes(block)
     for c in block:
         a = _auth(c)
         if a:
+            if upper and prefixes:  # a wrapped body name: "TM. ỦY BAN NHÂN" / "DÂN"
+                canon, rest = prefixes[-1]
+                prefixes[-1] = (canon, rest + " " + " ".join(upper))
             prefixes.append((a[0], clean_value(a[1].text)))
             upper = []
             continue
@@ -95,20 +113,30 @@ def _parse_block(block: list[Snip], text: Text) -> Optional[Signer]:
             else:
                 upper.append(t)
             continue
-        if looks_like_name(_strip_titles(t)) or (len(t.split()) >= 2 and t[:1].isupper() and len(t) < 50 and ";" not in t):
+        if name and len(name.split()) == 1 and t[:1].isupper() and len(t.split()) <= 4:
+            name = name + " " + t  # a name wrapped after its first word: "Bùi" / "Xuân Cường"
+        elif looks_like_name(_strip_titles(t)) or (len(t.split()) >= 2 and t[:1].isupper() and len(t) < 50 and ";" not in t):
             name = _strip_titles(t)
+        elif name is None and len(t.split()) == 1 and t[:1].isupper() and t.isalpha():
+            name = t
     if not prefixes and not upper and not name:
         return None
-    if not prefixes and not upper:
+    if not prefixes and not (upper and name and office.match(" ".join(fold(upper[0]).split()))):
         return None
     # upper-case lines that continue the last prefix's body before the position line
     pos_lines = upper
     if prefixes and upper:
-        k = next((i for i, u in enumerate(upper) if office.match(" ".join(fold(u).split()))), 0)
+        upper = list(upper)
+        # "KT. BỘ TRƯỞNG," / "CHỦ NHIỆM" / "PHÓ CHỦ NHIỆM": the title goes on
+        while upper and prefixes[-1][1].rstrip().endswith((",", "-", "–", " VÀ")):
+            prefixes[-1] = (prefixes[-1][0], prefixes[-1][1] + " " + upper.pop(0))
+        k = next((i for i, u in enumerate(upper) if office.match(" ".join(fold(u).split()))), None)
+        if k is None:
+            # no office title: a wrapped body after TM. ("BỘ CHÍNH" / "TRỊ"), else the position
+            k = len(upper) if prefixes[-1][0] == "TM." and len(" ".join(upper)) < 25 else 0
         if k > 0:
-            canon, rest = prefixes[-1]
-            prefixes[-1] = (canon, rest + " " + " ".join(upper[:k]))
-            pos_lines = upper[k:]
+            prefixes[-1] = (prefixes[-1][0], prefixes[-1][1] + " " + " ".join(upper[:k]))
+        pos_lines = upper[k:]
     authority = prefixes[-1][0] if prefixes else None
     on_behalf = next((r for p, r in prefixes if p == "TM."), None)
     title = prefixes[-1][1] if prefixes and prefixes[-1][0] != "TM." else None
