@@ -51,7 +51,10 @@ class Snip:
 
     @property
     def folded(self) -> str:
-        return fold(self.text)
+        f = self.__dict__.get("_folded")
+        if f is None or len(f) != len(self.text):
+            f = self.__dict__["_folded"] = fold(self.text)
+        return f
 
     def __getitem__(self, sl: slice) -> "Snip":
         return Snip(self.text[sl], self.offs[sl], self.line, self.col, self.blank_before)
@@ -273,12 +276,10 @@ def zone(text: Text) -> Layout:
         k = 0
         while k < len(paras) and is_basis(paras[k]):
             k += 1
-        lay.preamble = [p for p in paras[:k]]
-        body_cells = [c for c in body_cells if not lay.preamble or c.start >= lay.preamble[-1].end]
-        lay.preamble = paras[:k]
+        lay.preamble, lay.body = paras[:k], paras[k:]
     else:
         lay.preamble = paragraphs(lay.preamble)
-    lay.body = paragraphs(body_cells)
+        lay.body = paragraphs(body_cells)
     return lay
 
 
@@ -513,7 +514,7 @@ def _footer_start(cells: list[Snip], lo: int) -> int:
         if P.NOI_NHAN.match(cells[k].folded):
             # a signature stack may come right before the Nơi nhận label
             j = k
-            while j - 1 >= lo and j > k - 8 and _signature_like(cells[j - 1]):
+            while j - 1 >= lo and j > k - 24 and _signature_like(cells[j - 1]):
                 j -= 1
             return j
     # no Nơi nhận: the last signature stack
@@ -538,9 +539,9 @@ def _signature_like(c: Snip) -> bool:
     f = " ".join(c.folded.split())
     if P.AUTH.match(f) and is_upper(c.text):
         return True
-    if is_upper(c.text) and len(c.text) < 60:
+    if is_upper(c.text) and len(c.text) < 60 and not P.enum_kind(f, c.text):
         return True
-    return bool(P.SIGN_NOTE.match(f))
+    return bool(P.SIGN_NOTE.match(f)) or looks_like_name(c.text)
 
 
 # ---------------------------------------------------------------------------

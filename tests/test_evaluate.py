@@ -116,8 +116,8 @@ def test_list_prf_hand_computed(tmp_path):
 
 def test_multiset_duplicates(tmp_path):
     g = HEADER | {"items": ["1", "1", "2"]}
-    r = run(tmp_path, [("a.txt", "txt", g, rec(items=[Item(label="1.", text=""), Item(label="2.", text=""),
-                                                        Item(label="2.", text="")]))])
+    r = run(tmp_path, [("a.txt", "txt", g, rec(items=[Item(main=True, label="1.", text=""), Item(main=True, label="2.", text=""),
+                                                        Item(main=True, label="2.", text="")]))])
     assert r.prf("items")["tp"] == 2
 
 
@@ -139,7 +139,7 @@ def test_legal_bases_from_keys(tmp_path):
 
 
 def test_items_only_where_gold_has_them(tmp_path):
-    items = [Item(label=l, text="", children=[Item(label="a)", text="")]) for l in ("I.", "II.", "III)")]
+    items = [Item(main=True, label=l, text="", children=[Item(label="a)", text="")]) for l in ("I.", "II.", "III)")]
     r = run(tmp_path, [
         ("a.txt", "txt", HEADER | {"items": ["I", "II", "IV"]}, rec(items=items)),
         ("b.txt", "txt", HEADER | {"recipients": []}, rec(items=items)),   # complete, no items: not penalised
