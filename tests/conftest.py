@@ -167,3 +167,30 @@ class Builder:
 @pytest.fixture
 def vb() -> Builder:
     return Builder()
+
+
+# Spec cases the parser does not meet yet (issue 3 is open).  Each stays a
+# strict xfail: the suite fails as soon as one starts passing, so the entry
+# must then be removed.  Fix the parser, not the expectation.
+KNOWN_GAPS = {
+    'tests/test_spec_body.py::test_reference_parts[26/2019/TT-BGDDT]',
+    'tests/test_spec_body.py::test_reference_parts[03/CT-BGDDT]',
+    'tests/test_spec_body.py::test_page_number_line_is_dropped',
+    'tests/test_spec_footer.py::test_recipients_wrapped_lines_joined[- Nhu tren;]',
+    'tests/test_spec_footer.py::test_footer_flattened_rows[one space]',
+    'tests/test_spec_footer.py::test_footer_flattened_rows[one space, note and purpose]',
+    'tests/test_spec_footer.py::test_footer_flattened_rows[two spaces]',
+    'tests/test_spec_footer.py::test_footer_flattened_rows[stacked TM. KT.]',
+    'tests/test_spec_header.py::test_quoc_hieu_broken_across_lines[interleaved with a two-line issuer]',
+    'tests/test_spec_header.py::test_youth_union_header',
+    'tests/test_spec_header.py::test_title_lines_joined[Ban hanh Quy che lam viec cua So Giao duc va Dao tao tinh Hoa Binh]',
+    'tests/test_spec_header.py::test_vv_line_means_cong_van[V/v huong dan to chuc kiem tra,]',
+    'tests/test_spec_robustness.py::test_warning_symbol_type_mismatch[QUY DINH + So 66-QD/TW]',
+    'tests/test_spec_robustness.py::test_attached_regulation_does_not_replace_the_decision',
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid in KNOWN_GAPS:
+            item.add_marker(pytest.mark.xfail(strict=True, reason="known parser gap, issue 3 open"))

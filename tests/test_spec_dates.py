@@ -7,9 +7,17 @@ printed (no mapping of old/new names, tone placement or abbreviations).
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 import pipeline
+
+
+def _id(s: str) -> str:
+    """An ASCII test id (pytest escapes non-ASCII ids)."""
+    s = unicodedata.normalize("NFD", str(s).replace("Đ", "D").replace("đ", "d").replace("Ð", "D"))
+    return "".join(c for c in s if not unicodedata.combining(c)).encode("ascii", "replace").decode()
 
 # ---------------------------------------------------------------------------
 # §2.4 table and place rules: the place as printed, the date in ISO.
@@ -31,7 +39,7 @@ LINES = [
 ]
 
 
-@pytest.mark.parametrize("line, date, place", LINES, ids=[c[0] for c in LINES])
+@pytest.mark.parametrize("line, date, place", LINES, ids=[_id(c[0]) for c in LINES])
 def test_date_line_place_as_printed(vb, line, date, place):
     rec = vb.parse(date=line)
     assert rec.date == date
@@ -64,7 +72,7 @@ ZEROS = [
 ]
 
 
-@pytest.mark.parametrize("words, date", ZEROS, ids=[c[0] for c in ZEROS])
+@pytest.mark.parametrize("words, date", ZEROS, ids=[_id(c[0]) for c in ZEROS])
 def test_date_leading_zero_not_enforced(vb, words, date):
     rec = vb.parse(date=f"Hòa Bình, {words}")
     assert rec.date == date
@@ -84,7 +92,7 @@ BLANK_DAY = [
 ]
 
 
-@pytest.mark.parametrize("line", BLANK_DAY)
+@pytest.mark.parametrize("line", BLANK_DAY, ids=_id)
 def test_date_blank_day_gives_year_month(vb, line):
     rec = vb.parse(date=line, number="Số:      /QĐ-SGDĐT")
     assert rec.date == "2024-10"
@@ -132,7 +140,7 @@ NO_DIACRITICS = [
 ]
 
 
-@pytest.mark.parametrize("line, date, place", NO_DIACRITICS, ids=[c[0] for c in NO_DIACRITICS])
+@pytest.mark.parametrize("line, date, place", NO_DIACRITICS, ids=[_id(c[0]) for c in NO_DIACRITICS])
 def test_date_without_diacritics(vb, line, date, place):
     rec = vb.parse(date=line)
     assert rec.date == date
@@ -151,7 +159,7 @@ IMPOSSIBLE = [
 ]
 
 
-@pytest.mark.parametrize("line", IMPOSSIBLE)
+@pytest.mark.parametrize("line", IMPOSSIBLE, ids=_id)
 def test_date_out_of_range_is_not_a_full_date(vb, line):
     rec = vb.parse(date=line)
     assert rec.date is None or len(rec.date) < 10
@@ -166,7 +174,7 @@ def test_date_out_of_range_is_not_a_full_date(vb, line):
     "ngày 01 tháng 2 năm 2025",
     "ngày 15 tháng 1 năm 2024",
     "ngày 9 tháng 12 năm 2023",
-])
+], ids=_id)
 def test_warning_date_without_leading_zero(vb, words):
     rec = vb.parse(date=f"Hòa Bình, {words}")
     assert "date without leading zero" in rec.warning_codes()
@@ -178,7 +186,14 @@ def test_warning_date_without_leading_zero(vb, words):
     "ngày 28 tháng 9 năm 2018",
     "ngày 01 tháng 02 năm 2025",
     "ngày 15 tháng 12 năm 2024",
-])
+], ids=_id)
 def test_no_warning_for_padded_date(vb, words):
     rec = vb.parse(date=f"Hòa Bình, {words}")
     assert "date without leading zero" not in rec.warning_codes()
+
+
+def test_warning_date_without_leading_zero_party(vb):
+    """§5: Party documents follow the same zero-padding rule."""
+    rec = vb.parse_party(date="Hà Nội, ngày 26 tháng 1 năm 2025")
+    assert rec.date == "2025-01-26"
+    assert "date without leading zero" in rec.warning_codes()

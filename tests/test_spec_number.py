@@ -7,9 +7,17 @@ removed, every dash written ``-``; a blank serial keeps the symbol
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 import pipeline
+
+
+def _id(s: str) -> str:
+    """An ASCII test id (pytest escapes non-ASCII ids)."""
+    s = unicodedata.normalize("NFD", str(s).replace("Đ", "D").replace("đ", "d").replace("Ð", "D"))
+    return "".join(c for c in s if not unicodedata.combining(c)).encode("ascii", "replace").decode()
 
 # ---------------------------------------------------------------------------
 # §2.3 grammar table: Số: NN/<TYPE>-<ISSUER>[-<UNIT>], công văn NN/<ISSUER>-<UNIT>,
@@ -46,7 +54,7 @@ def _state_doc(vb, line, heading):
 
 
 @pytest.mark.parametrize("line, heading, number, serial, year, type_code, issuer_code, unit_code", STATE,
-                         ids=[c[0] for c in STATE])
+                         ids=[_id(c[0]) for c in STATE])
 def test_number_state_grammar(vb, line, heading, number, serial, year, type_code, issuer_code, unit_code):
     rec = pipeline.parse_text(_state_doc(vb, line, heading))
     assert rec.number == number
@@ -72,7 +80,7 @@ PARTY = [
 ]
 
 
-@pytest.mark.parametrize("line, number, serial, type_code, org, unit", PARTY, ids=[c[0] for c in PARTY])
+@pytest.mark.parametrize("line, number, serial, type_code, org, unit", PARTY, ids=[_id(c[0]) for c in PARTY])
 def test_number_party_hyphen_then_slash(vb, line, number, serial, type_code, org, unit):
     rec = vb.parse_party(number=line)
     assert rec.number == number
@@ -106,7 +114,7 @@ BLANK = [
 ]
 
 
-@pytest.mark.parametrize("line, number, regime", BLANK, ids=[c[0] for c in BLANK])
+@pytest.mark.parametrize("line, number, regime", BLANK, ids=[_id(c[0]) for c in BLANK])
 def test_number_blank_draft_keeps_symbol(vb, line, number, regime):
     if regime == "party":
         rec = vb.parse_party(number=line)
@@ -142,7 +150,7 @@ NOISE = [
 ]
 
 
-@pytest.mark.parametrize("line, number", NOISE, ids=[c[0] for c in NOISE])
+@pytest.mark.parametrize("line, number", NOISE, ids=[_id(c[0]) for c in NOISE])
 def test_number_ocr_spacing_and_dashes(vb, line, number):
     rec = vb.parse(number=line)
     assert rec.number == number

@@ -1,0 +1,481 @@
+"""Conformance warnings, normalisation, provenance spans, encodings, bad input,
+several documents in one file — spec §0, §2.13, §2.14, §8.2, §8.7, §8.8.
+
+Warning codes (record.warning_codes()): "blank number", "no number",
+"blank day", "no header", "missing quốc hiệu", "date without leading zero",
+"symbol/type mismatch", "no recipients".
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+import pipeline
+
+
+def _id(s: str) -> str:
+    """An ASCII test id (pytest escapes non-ASCII ids)."""
+    s = unicodedata.normalize("NFD", str(s).replace("Đ", "D").replace("đ", "d").replace("Ð", "D"))
+    return "".join(c for c in s if not unicodedata.combining(c)).encode("ascii", "replace").decode()
+
+
+def _core(rec, number="123/QĐ-SGDĐT", date="2024-03-05"):
+    """The default document's fields (tests/conftest.py)."""
+    assert rec.number == number
+    assert rec.date == date
+    assert rec.place == "Hòa Bình"
+    assert rec.doc_type == "Quyết định"
+    assert rec.issuer == "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+    assert rec.issuer_parent == "UBND TỈNH HÒA BÌNH"
+    assert rec.title == "Về việc ban hành Kế hoạch kiểm tra nội bộ năm 2024"
+    assert [(r.text, r.purpose) for r in rec.recipients] == [
+        ("Như Điều 3", None), ("UBND tỉnh", "để b/c"), ("Lưu: VT, VP", None)]
+    assert [(s.authority, s.title, s.position, s.name) for s in rec.signers] == [
+        ("KT.", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn An")]
+
+
+# ---------------------------------------------------------------------------
+# §2.3 rule 7, §2.4, §8.2: blank number / blank day / no number.
+#   (number line, date line, expected present, expected absent)
+
+BLANKS = [
+    ("Số:      /QĐ-SGDĐT", "Hòa Bình, ngày 05 tháng 3 năm 2024", {"blank number"}, {"blank day", "no number"}),
+    ("Số: 123/QĐ-SGDĐT", "Hòa Bình, ngày   tháng 3 năm 2024", {"blank day"}, {"blank number", "no number"}),
+    ("Số: …/QĐ-SGDĐT", "Hòa Bình, ngày … tháng 3 năm 2024", {"blank number", "blank day"}, {"no number"}),
+    ("Số: 123/QĐ-SGDĐT", "Hòa Bình, ngày 05 tháng 3 năm 2024", set(), {"blank number", "blank day", "no number"}),
+    (None, "Hòa Bình, ngày 05 tháng 3 năm 2024", {"no number"}, {"blank number"}),
+]
+
+
+@pytest.mark.parametrize("number, date, present, absent", BLANKS, ids=[_id(f"{c[0]} | {c[1]}") for c in BLANKS])
+def test_warnings_blank_number_and_day(vb, number, date, present, absent):
+    codes = set(vb.parse(number=number, date=date).warning_codes())
+    assert present <= codes
+    assert not (absent & codes)
+
+
+def test_warnings_header(vb):
+    full = vb.parse()
+    assert not {"no header", "missing quốc hiệu"} & set(full.warning_codes())
+    no_qh = vb.parse(right=())
+    assert "missing quốc hiệu" in no_qh.warning_codes()
+    assert "no header" not in no_qh.warning_codes()
+    nothing = vb.parse(left=(), right=())
+    assert "no header" in nothing.warning_codes()
+
+
+def test_warnings_no_recipients(vb):
+    # a complete document (signed) without Nơi nhận
+    signed = vb.parse(footer=vb.columns([("", "KT. GIÁM ĐỐC"), ("", "PHÓ GIÁM ĐỐC"), ("", ""), ("", "Nguyễn Văn An")]))
+    assert "no recipients" in signed.warning_codes()
+    # a công văn whose only list is Kính gửi
+    cv = vb.parse_cong_van(footer=vb.columns([("", "GIÁM ĐỐC"), ("", ""), ("", "Trần Văn Bình")]))
+    assert [a.text for a in cv.addressees] == ["Các trường trung học phổ thông"]
+    assert "no recipients" not in cv.warning_codes()
+    # an incomplete document (first part only: no signature, no end mark)
+    part = vb.parse(body=("Điều 1. Ban hành kèm theo Quyết định này Kế hoạch kiểm tra nội bộ năm 2024.",
+                          "Điều 2. Quyết định này có hiệu lực kể từ"), footer="")
+    assert "no recipients" not in part.warning_codes()
+
+
+# ---------------------------------------------------------------------------
+# §2.3 rule 3, §3, §5: the heading is cross-checked against the symbol's type code.
+#   (heading, number line, party?, mismatch expected)
+
+MISMATCH = [
+    ("QUYẾT ĐỊNH", "Số: 12/KH-UBND", False, True),
+    ("BÁO CÁO", "Số: 05/TTr-UBND", False, True),
+    ("KẾ HOẠCH", "Số: 30/QĐ-SGDĐT", False, True),
+    ("THÔNG BÁO", "Số: 17/BC-UBND", False, True),
+    ("KẾ HOẠCH", "Số: 45/KH-SGDĐT", False, False),
+    ("BÁO CÁO", "Số: 15/UBND-VX", False, False),                 # công văn-style symbol: no type code
+    ("KẾ HOẠCH", "Số: 45/KH-SGDĐT-PC", False, False),            # PC as a unit code
+    ("THÔNG TƯ", "Số: 26/2019/TT-BGDĐT", False, False),
+    ("THÔNG TƯ LIÊN TỊCH", "Số: 01/2016/TTLT-BGDĐT-BNV", False, False),
+    ("QUY CHẾ", "Số: 02/QC-SGDĐT", False, False),
+    ("QUY ĐỊNH", "Số: 03/QyĐ-SGDĐT", False, False),
+    ("BẢN GHI NHỚ", "Số: 03/BGN-UBND", False, False),            # Decree 30 code
+    ("BẢN GHI NHỚ", "Số: 03/GN-UBND", False, False),             # TT 01/2011 code, accepted
+    ("BẢN THỎA THUẬN", "Số: 02/BTT-UBND", False, False),
+    ("BẢN THỎA THUẬN", "Số: 02/TTh-UBND", False, False),
+    ("GIẤY NGHỈ PHÉP", "Số: 11/GNP-SGDĐT", False, False),
+    ("GIẤY NGHỈ PHÉP", "Số: 11/NP-SGDĐT", False, False),
+    ("GIẤY MỜI", "Số: 09/GM-SGDĐT", False, False),
+    ("QUY ĐỊNH", "Số 08-QĐi/TW", True, False),
+    ("QUY ĐỊNH", "Số 66-QĐ/TW", True, False),                   # Party Quy định: QĐi or QĐ
+    ("THÔNG TRI", "Số 12-TT/TU", True, False),                  # Party TT = thông tri
+    ("KẾT LUẬN", "Số 51-KL/TW", True, False),
+    ("NGHỊ QUYẾT", "Số 29-NQ/TW", True, False),
+]
+
+
+@pytest.mark.parametrize("heading, number, party, mismatch", MISMATCH,
+                         ids=[_id(f"{h} + {n}") for h, n, _, _ in MISMATCH])
+def test_warning_symbol_type_mismatch(vb, heading, number, party, mismatch):
+    kw = dict(heading=heading, number=number, title=("Về việc thực hiện nhiệm vụ năm 2024",))
+    rec = vb.parse_party(**kw) if party else vb.parse(**kw, authority=(), enact=None, preamble=(),
+                                                        body=("1. Rà soát nhiệm vụ.", "2. Báo cáo kết quả./."))
+    assert ("symbol/type mismatch" in rec.warning_codes()) is mismatch
+
+
+def test_no_mismatch_for_party_cong_van(vb):
+    rec = vb.parse_party(number="Số 1234-CV/TU", vv=("về việc tổng kết công tác năm 2024",), heading=None,
+                         title=(), kinh_gui=("Kính gửi: Các đảng ủy trực thuộc Tỉnh ủy.",),
+                         body=("Ban Thường vụ Tỉnh ủy đề nghị các đảng ủy trực thuộc tổ chức tổng kết./.",))
+    assert rec.doc_type == "Công văn"
+    assert "symbol/type mismatch" not in rec.warning_codes()
+
+
+# ---------------------------------------------------------------------------
+# §0.7, §8.7: Markdown and HTML artefacts.
+
+ARTEFACTS = {
+    "bold heading": dict(heading="**QUYẾT ĐỊNH**"),
+    "html bold heading": dict(heading="<b>QUYẾT ĐỊNH</b>"),
+    "bold title": dict(title=("**Về việc ban hành Kế hoạch kiểm tra nội bộ năm 2024**",)),
+    "br inside title": dict(title=("Về việc ban hành Kế hoạch<br>kiểm tra nội bộ năm 2024",)),
+    "escaped tiêu ngữ": dict(right=("**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**", r"**Độc lập \- Tự do \- Hạnh phúc**")),
+    "bold issuer": dict(left=("**UBND TỈNH HÒA BÌNH**", "**SỞ GIÁO DỤC VÀ ĐÀO TẠO**")),
+    "italic date": dict(date="*Hòa Bình, ngày 05 tháng 3 năm 2024*"),
+    "nbsp entity in date": dict(date="Hòa Bình,&nbsp;ngày 05 tháng 3 năm 2024"),
+    "italic legal bases": dict(preamble=(
+        "*Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;*",
+        "*Căn cứ Quyết định số 15/2021/QĐ-UBND ngày 20 tháng 4 năm 2021 của Ủy ban nhân dân tỉnh Hòa Bình;*",
+        "*Theo đề nghị của Chánh Văn phòng Sở.*")),
+    "bold enacting formula": dict(enact="**QUYẾT ĐỊNH:**"),
+    "escaped dashes in Nơi nhận": dict(noi_nhan=(r"\- Như Điều 3;", r"\- UBND tỉnh (để b/c);", r"\- Lưu: VT, VP.")),
+    "bold Nơi nhận label": dict(footer=None, noi_nhan=("- Như Điều 3;", "- UBND tỉnh (để b/c);", "- Lưu: VT, VP.")),
+    "bold signer": dict(sign=("**KT. GIÁM ĐỐC**", "**PHÓ GIÁM ĐỐC**", "", "*(Đã ký)*", "", "**Nguyễn Văn An**")),
+}
+
+
+@pytest.mark.parametrize("name", list(ARTEFACTS))
+def test_markdown_artefacts_removed(vb, name):
+    kw = dict(ARTEFACTS[name])
+    if name == "bold Nơi nhận label":
+        kw["footer"] = vb.footer(noi_nhan=kw.pop("noi_nhan"), label="**Nơi nhận:**")
+    rec = vb.parse(**kw)
+    _core(rec)
+    if name == "italic legal bases":
+        assert [k for b in rec.legal_bases for k in b.keys()] == ["30/2020/NĐ-CP", "15/2021/QĐ-UBND",
+                                                                  "Chánh Văn phòng Sở"]
+    assert "missing quốc hiệu" not in rec.warning_codes()
+
+
+def test_markdown_escapes_in_numbers_and_lists(vb):
+    rec = vb.parse(number="Số: 45/KH-SGD&amp;ĐT", heading="KẾ HOẠCH", title=("Kiểm tra nội bộ năm 2024",),
+                   authority=(), preamble=(), enact=None,
+                   body=("II. NỘI DUNG", r"1\. Kiểm tra hồ sơ chuyên môn.", r"2\. Kiểm tra hoạt động dạy học./."),
+                   noi_nhan=(r"\- Như trên;", r"\- Lưu: VT, TCCB, TTB, PC."))
+    assert rec.number == "45/KH-SGD&ĐT"
+    assert [i.label for i in rec.main_items()] == ["1", "2"]
+    assert [r.text for r in rec.recipients] == ["Như trên", "Lưu: VT, TCCB, TTB, PC"]
+    assert rec.recipients[-1].archive.units == ["TCCB", "TTB", "PC"]
+
+
+MARKDOWN_DOC = r"""**UBND TỈNH HÒA BÌNH**
+**SỞ GIÁO DỤC VÀ ĐÀO TẠO**
+\-------
+Số: 45/KH-SGD&amp;ĐT
+
+**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**
+**Độc lập \- Tự do \- Hạnh phúc**
+\---------------
+*Hòa Bình, ngày 05 tháng 3 năm 2024*
+
+# KẾ HOẠCH
+
+**Kiểm tra nội bộ năm 2024**
+
+*Căn cứ Thông tư số 26/2019/TT-BGDĐT ngày 30/12/2019 của Bộ Giáo dục và Đào tạo;*
+
+## I. MỤC ĐÍCH, YÊU CẦU
+
+Nâng cao chất lượng công tác quản lý.
+
+## II. NỘI DUNG KIỂM TRA
+
+1\. Kiểm tra hồ sơ chuyên môn.
+
+2\. Kiểm tra hoạt động dạy học./.
+
+**Nơi nhận:**
+\- Như trên;
+\- Lưu: VT, TCCB, TTB, PC.
+
+**KT. GIÁM ĐỐC**
+**PHÓ GIÁM ĐỐC**
+
+*(Đã ký)*
+
+**Nguyễn Văn An**
+"""
+
+
+def test_markdown_document(vb):
+    """A thuvienphapluat-style Markdown export (§0.7, §8.7): headings with ``#``,
+    bold/italic markers, ``\\-`` and ``\\.`` escapes, ``&amp;``, one cell per line."""
+    rec = pipeline.parse_text(MARKDOWN_DOC)
+    assert rec.number == "45/KH-SGD&ĐT"
+    assert rec.date == "2024-03-05"
+    assert rec.place == "Hòa Bình"
+    assert rec.issuer == "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+    assert rec.issuer_parent == "UBND TỈNH HÒA BÌNH"
+    assert rec.doc_type == "Kế hoạch"
+    assert rec.title == "Kiểm tra nội bộ năm 2024"
+    assert [k for b in rec.legal_bases for k in b.keys()] == ["26/2019/TT-BGDĐT"]
+    assert [i.label for i in rec.main_items()] == ["1", "2"]
+    assert [r.text for r in rec.recipients] == ["Như trên", "Lưu: VT, TCCB, TTB, PC"]
+    assert [(s.authority, s.title, s.position, s.name) for s in rec.signers] == [
+        ("KT.", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn An")]
+    assert "missing quốc hiệu" not in rec.warning_codes()
+
+
+def test_markdown_heading_hash(vb):
+    rec = pipeline.parse_text(vb.doc().replace("                        QUYẾT ĐỊNH\n", "# QUYẾT ĐỊNH\n", 1))
+    _core(rec)
+
+
+# ---------------------------------------------------------------------------
+# §0.1-0.2, 0.8: NFD, look-alikes, NBSP, zero-width, soft hyphen, BOM, CRLF, tabs.
+
+def _nfd(s):
+    return unicodedata.normalize("NFD", s)
+
+
+UNICODE = {
+    "NFD document": lambda t: _nfd(t),
+    "CRLF line ends": lambda t: t.replace("\n", "\r\n"),
+    "leading BOM": lambda t: "\ufeff" + t,
+    "NBSP in date line": lambda t: t.replace("Hòa Bình, ngày 05", "Hòa\u00a0Bình,\u00a0ngày\u00a005"),
+    "zero-width in labels": lambda t: t.replace("Nơi nhận:", "Nơi\u200b nhận:").replace("Số:", "S\u200bố:"),
+    "soft hyphen in title": lambda t: t.replace("kiểm tra nội bộ năm 2024\n", "kiể\u00adm tra nội bộ năm 2024\n", 1),
+    "eth for Đ everywhere": lambda t: t.replace("Đ", "Ð"),
+}
+
+
+@pytest.mark.parametrize("name", list(UNICODE))
+def test_unicode_normalisation(vb, name):
+    rec = pipeline.parse_text(UNICODE[name](vb.doc()))
+    _core(rec)
+
+
+# ---------------------------------------------------------------------------
+# record.py: provenance spans are offsets into Record.text, the source as given.
+
+def _clean(s: str) -> str:
+    s = unicodedata.normalize("NFC", s).replace("\u00d0", "Đ").replace("\u00ad", "").replace("\u200b", "")
+    s = re.sub(r"[*\\#]|<[^>]+>", "", s)
+    return " ".join(s.split())
+
+
+SOURCES = {
+    "plain": lambda vb: vb.doc(),
+    "CRLF": lambda vb: vb.doc().replace("\n", "\r\n"),
+    "NFD": lambda vb: _nfd(vb.doc()),
+    "markdown": lambda vb: vb.doc(heading="**QUYẾT ĐỊNH**",
+                                  left=("**UBND TỈNH HÒA BÌNH**", "**SỞ GIÁO DỤC VÀ ĐÀO TẠO**"),
+                                  title=("**Về việc ban hành Kế hoạch**", "**kiểm tra nội bộ năm 2024**"),
+                                  noi_nhan=(r"\- Như Điều 3;", r"\- UBND tỉnh (để b/c);", r"\- Lưu: VT, VP.")),
+    "leading BOM and NBSP": lambda vb: "\ufeff" + vb.doc().replace("Hòa Bình, ngày", "Hòa\u00a0Bình, ngày"),
+}
+
+
+@pytest.mark.parametrize("name", list(SOURCES))
+def test_spans_point_into_source(vb, name):
+    rec = pipeline.parse_text(SOURCES[name](vb))
+    n = len(rec.text)
+    expected = {
+        "number": "123/QĐ-SGDĐT", "date": "ngày 05 tháng 3 năm 2024", "place": "Hòa Bình",
+        "doc_type": "QUYẾT ĐỊNH", "title": "Về việc ban hành Kế hoạch kiểm tra nội bộ năm 2024",
+        "issuer": "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "issuer_parent": "UBND TỈNH HÒA BÌNH",
+    }
+    for field, value in expected.items():
+        assert field in rec.provenance, f"no provenance for {field}"
+        span = rec.provenance[field].span
+        assert span is not None and 0 <= span[0] < span[1] <= n, (field, span)
+        assert value in _clean(rec.text[span[0]:span[1]]), (field, rec.text[span[0]:span[1]])
+    for r in rec.recipients:
+        a, b = r.span
+        assert r.text in _clean(rec.text[a:b])
+    for s in rec.signers:
+        a, b = s.span
+        assert s.name in _clean(rec.text[a:b])
+    for lb in rec.legal_bases:
+        a, b = lb.span
+        assert _clean(rec.text[a:b]).startswith(lb.text[:20])
+        for ref in lb.refs:
+            assert ref.number in _clean(rec.text[ref.span[0]:ref.span[1]])
+    for it in rec.items:
+        a, b = it.span
+        assert _clean(rec.text[a:b]).startswith(it.label)
+    assert rec.recipients and rec.signers and rec.legal_bases and rec.items
+
+
+# ---------------------------------------------------------------------------
+# __init__.parse_many: a bad file gives a Record with warnings, never an exception.
+
+def test_parse_many_never_raises(vb, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_bytes(bytes(range(256)) * 40)
+    prose = tmp_path / "pho-bo.txt"
+    prose.write_text("Cách nấu phở bò\n\nNguyên liệu gồm xương bò, bánh phở, hành tây và gừng nướng.\n"
+                     "Ninh xương trong sáu giờ, nêm nước mắm cho vừa ăn rồi chan nước dùng lên bánh phở.\n",
+                     encoding="utf-8")
+    missing = tmp_path / "khong-co.txt"
+    good = tmp_path / "qd-123.txt"
+    good.write_text(vb.doc(), encoding="utf-8")
+
+    paths = [empty, garbage, prose, str(missing), good]
+    recs = list(pipeline.parse_many(paths))
+    assert len(recs) == 5
+    for p, rec in zip(paths, recs):
+        assert isinstance(rec, pipeline.Record)
+        assert rec.path == str(p)
+    for rec in recs[:4]:
+        assert rec.warnings, rec.path
+        assert rec.number is None and rec.date is None
+    assert "no header" in recs[2].warning_codes()
+    _core(recs[4])
+
+
+@pytest.mark.parametrize("data", [b"", b"\x00\x01\x02\xff" * 500, b"\xff\xfe", b"   \n\n\t  "],
+                         ids=["empty", "binary", "bare BOM", "whitespace"])
+def test_parse_bytes_never_raises(data):
+    rec = pipeline.parse(data)
+    assert isinstance(rec, pipeline.Record)
+    assert rec.warnings
+
+
+def test_long_line_does_not_hang(vb):
+    rec = pipeline.parse_text("Căn cứ " + "Nghị định số 30/2020/NĐ-CP, " * 3000 + "\n" + "a" * 50000)
+    assert isinstance(rec, pipeline.Record)
+
+
+# ---------------------------------------------------------------------------
+# ingest/text.py: encodings — UTF-8 BOM, UTF-16 LE/BE with BOM, Windows-1258.
+
+_SHAPES = {"\u0302", "\u0306", "\u031b"}   # circumflex, breve, horn: letters of their own in cp1258
+
+
+def _to_cp1258(text: str) -> bytes:
+    """Windows-1258: base letters (â ê ô ă ơ ư đ) precomposed, tone marks combining."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        d = unicodedata.normalize("NFD", ch)
+        base, marks = d[0], d[1:]
+        shape = "".join(m for m in marks if m in _SHAPES)
+        tones = "".join(m for m in marks if m not in _SHAPES)
+        out += unicodedata.normalize("NFC", base + shape).encode("cp1258")
+        out += tones.encode("cp1258")
+    return bytes(out)
+
+
+ENCODINGS = {
+    "utf-8 BOM": lambda t: codecs.BOM_UTF8 + t.encode("utf-8"),
+    "utf-16 LE BOM": lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le"),
+    "utf-16 BE BOM": lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"),
+    "cp1258": _to_cp1258,
+    "utf-8 CRLF": lambda t: t.replace("\n", "\r\n").encode("utf-8"),
+}
+
+
+@pytest.mark.parametrize("name", list(ENCODINGS))
+def test_encodings(vb, name):
+    data = ENCODINGS[name](vb.doc())
+    rec = pipeline.parse(data)
+    assert not rec.text.startswith("\ufeff")
+    _core(rec)
+
+
+@pytest.mark.parametrize("name", list(ENCODINGS))
+def test_encodings_from_file(vb, tmp_path, name):
+    p = tmp_path / "doc.txt"
+    p.write_bytes(ENCODINGS[name](vb.doc()))
+    (rec,) = list(pipeline.parse_many([p]))
+    _core(rec)
+
+
+# ---------------------------------------------------------------------------
+# §2.13, §2.14, §8.8: several documents in one file — the record describes the
+# first (the decision), not its attachment, appendix or copy block.
+
+QUY_CHE = """
+
+UBND TỈNH HÒA BÌNH                                  CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ GIÁO DỤC VÀ ĐÀO TẠO                              Độc lập - Tự do - Hạnh phúc
+
+                        QUY CHẾ
+                        Làm việc của Sở Giáo dục và Đào tạo tỉnh Hòa Bình
+        (Ban hành kèm theo Quyết định số 123/QĐ-SGDĐT ngày 05 tháng 3 năm 2024 của Giám đốc Sở)
+
+Chương I
+QUY ĐỊNH CHUNG
+Điều 1. Phạm vi điều chỉnh
+Quy chế này quy định nguyên tắc, chế độ trách nhiệm, lề lối làm việc của Sở.
+Điều 2. Đối tượng áp dụng
+1. Lãnh đạo Sở, các phòng thuộc Sở.
+2. Công chức, viên chức, người lao động của Sở.
+"""
+
+PHU_LUC = """
+
+PHỤ LỤC I
+DANH SÁCH CÁC ĐƠN VỊ ĐƯỢC KIỂM TRA
+(Kèm theo Kế hoạch số      /KH-SGD&ĐT ngày   tháng   năm 2024 của Sở Giáo dục và Đào tạo)
+
+1. Trường THPT Lạc Sơn
+2. Trường THPT Công nghiệp
+3. Trường THPT chuyên Hoàng Văn Thụ
+"""
+
+SAO_Y = """
+──────────────────────────────────────────────
+SỞ GIÁO DỤC VÀ ĐÀO TẠO                 SAO Y
+VĂN PHÒNG                              Số: 12/SY-VP
+                                       Hòa Bình, ngày 10 tháng 4 năm 2024
+Nơi nhận:                              TL. GIÁM ĐỐC
+- Các trường THPT;                     CHÁNH VĂN PHÒNG
+- Lưu: VT.
+                                       Hà Thị Thu
+"""
+
+
+def test_attached_regulation_does_not_replace_the_decision(vb):
+    rec = vb.parse(tail=QUY_CHE)
+    _core(rec)
+
+
+def test_appendix_does_not_replace_the_plan(vb):
+    rec = vb.parse(number="Số: 45/KH-SGD&ĐT", heading="KẾ HOẠCH", title=("Kiểm tra nội bộ năm 2024",),
+                   authority=(), preamble=(), enact=None,
+                   body=("I. MỤC ĐÍCH", "Nâng cao chất lượng công tác quản lý.",
+                         "II. NỘI DUNG KIỂM TRA", "1. Kiểm tra hồ sơ chuyên môn.", "2. Kiểm tra hoạt động dạy học.",
+                         "III. TỔ CHỨC THỰC HIỆN", "Văn phòng Sở chủ trì thực hiện./."),
+                   tail=PHU_LUC)
+    assert rec.number == "45/KH-SGD&ĐT"
+    assert rec.doc_type == "Kế hoạch"
+    assert rec.title == "Kiểm tra nội bộ năm 2024"
+    assert [i.label for i in rec.main_items()] == ["1", "2"]
+    assert [(s.authority, s.name) for s in rec.signers] == [("KT.", "Nguyễn Văn An")]
+    assert [r.text for r in rec.recipients] == ["Như Điều 3", "UBND tỉnh", "Lưu: VT, VP"]
+
+
+def test_copy_block_does_not_replace_number_and_date(vb):
+    rec = vb.parse(tail=SAO_Y)
+    assert rec.number == "123/QĐ-SGDĐT"
+    assert rec.date == "2024-03-05"
+    assert rec.place == "Hòa Bình"
+    assert rec.doc_type == "Quyết định"
