@@ -8,7 +8,6 @@ method that produced it and a confidence; what could not be found stays
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from . import patterns as P
@@ -16,7 +15,8 @@ from .extract import citations, conformance, dates, doctype, issuer, items, numb
 from .ingest import Source
 from .normalize import Text, clean_value, normalize
 from .record import Provenance, Record
-from .zones import Layout, Snip, split_footer, zone
+from .zones import Snip, split_footer, zone
+from .zones import heading_type as zones_heading_type
 
 
 def _prov(text: Text, s: Optional[Snip], method: str, confidence: float) -> Provenance:
@@ -62,8 +62,7 @@ def build_record(src: Source) -> Record:
     # type and title
     heading_type = None
     if lay.heading is not None:
-        from .zones import _heading_type
-        heading_type = _heading_type(lay.heading)
+        heading_type = zones_heading_type(lay.heading)
     vv = title.vv_title(lay)
     rec.doc_type, method, conf, warns = doctype.decide_type(heading_type, vv is not None, rec.number_parts)
     rec.warnings.extend(warns)

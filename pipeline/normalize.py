@@ -100,7 +100,6 @@ def _build_fold_table() -> dict[int, str]:
 
 
 _FOLD = _build_fold_table()
-_FOLD_MARKS = re.compile(r"[\u0300-\u036f]")
 
 
 def fold(s: str) -> str:

@@ -43,7 +43,6 @@ DATE_WORDS = re.compile(
     r"[\s.…_/-]{0,30}nam\s{0,12}(?P<y>(?:19|20)\d\d)(?!\d)")
 # "ngày 05/3/2020", "09.8.2024" (spec §8.5)
 DATE_NUMERIC = re.compile(r"(?<![\d/.-])(?P<d>[0-3]?\d)\s{0,2}(?P<s>[/.-])\s{0,2}(?P<m>[01]?\d)\s{0,2}(?P=s)\s{0,2}(?P<y>(?:19|20)\d\d)(?![\d/])")
-YEAR_ONLY = re.compile(r"(?:nam\s{1,3})?(?P<y>(?:19|20)\d\d)(?!\d)")
 
 VV = re.compile(r"^(?:v\s{0,2}/\s{0,2}v|ve\s{1,3}viec)\b\s{0,3}[:.,]?\s{0,3}")
 KINH_GUI = re.compile(r"^kinh\s{0,3}gui\s{0,3}[:.]?\s{0,3}")
@@ -88,7 +87,6 @@ ENUM = [
     ("dash", re.compile(r"^[-–—•]\s{0,3}(?=\S)")),
     ("plus", re.compile(r"^[+*]\s{0,3}(?=\S)")),
 ]
-ENUM_KINDS = dict(ENUM)
 
 
 def enum_kind(folded_line: str, clean_line: str) -> tuple[str, int] | None:

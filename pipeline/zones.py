@@ -167,7 +167,7 @@ class Layout:
         return next((a for a in self.header_anchors if a.kind == kind), None)
 
 
-def _heading_type(cell: Snip) -> Optional[str]:
+def heading_type(cell: Snip) -> Optional[str]:
     """The type named by a heading cell (``KẾ HOẠCH``), or None."""
     t = cell.text.strip(" *:_")
     if not t or len(t) > 40 or not is_upper(t):
@@ -209,7 +209,7 @@ def zone(text: Text) -> Layout:
         c = cells[i]
         if c.text.rstrip().endswith(":") and i > 0:
             continue
-        if _heading_type(c):
+        if heading_type(c):
             head_i = i
             break
         if is_basis(c) or _starts(c, P.NOI_NHAN):
@@ -400,7 +400,7 @@ def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
     """Trích yếu lines after the heading, then the thẩm quyền line(s)."""
     n = len(cells)
     title: list[Snip] = []
-    heading = _heading_type(lay.heading) if lay.heading is not None else None
+    heading = heading_type(lay.heading) if lay.heading is not None else None
     authority_expected = heading in _TYPES_WITH_AUTHORITY
     while i < n:
         c = cells[i]
@@ -442,7 +442,7 @@ def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
     lay.title = title
     # thẩm quyền ban hành: capitals, e.g. "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ..."
     while i < n and is_upper(cells[i].text) and not P.ENACT.match(" ".join(cells[i].folded.strip(" *").split())) \
-            and not _heading_type(cells[i]) and not is_basis(cells[i]):
+            and not heading_type(cells[i]) and not is_basis(cells[i]):
         if P.enum_kind(cells[i].folded, cells[i].text):
             break
         lay.authority.append(cells[i])
@@ -493,7 +493,6 @@ def _zone_addressees(lay: Layout, cells: list[Snip], i: int) -> int:
                 break
     while k < n:
         c = cells[k]
-        f = c.folded
         if c.text[:1] in "-–•+" and len(c.text) < 200:
             block.append(c)
             k += 1
@@ -571,8 +570,6 @@ def paragraphs(cells: list[Snip]) -> list[Snip]:
                     join = True
             if not join and len(ptxt.split()) <= 3 and is_basis(prev) and not _starts_structure(c):
                 join = True
-            elif (not c.blank_before and c.line == prev.line + 0 and c.col > prev.col and not _starts_structure(c)):
-                join = False
             if join:
                 paras[-1].append(c)
                 continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .. import patterns as P
-from ..normalize import clean_value, fold
+from ..normalize import clean_value
 
 
 @dataclass
@@ -86,4 +86,3 @@ def year_after(folded: str) -> tuple[Optional[str], int]:
     return (m.group("y"), m.end()) if m else (None, 0)
 
 
-__all__ = ["DateValue", "iso_date", "parse_date_line", "date_after", "year_after", "fold"]

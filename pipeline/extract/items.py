@@ -15,7 +15,6 @@ otherwise the top-level numbered or ordinal list; never ``Điều`` articles.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from .. import patterns as P
 from ..normalize import Text, clean_value, fold

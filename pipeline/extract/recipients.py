@@ -109,12 +109,10 @@ def addressees(cells: list[Snip], text: Text) -> list[Recipient]:
     pieces: list[Snip] = []
     if rest:
         # "Kính gửi: - A; - B." flattened on one line
-        bounds = [x.end() for x in _SPLIT_INLINE.finditer(rest.text)]
-        if len(bounds) > 1:
-            starts = [b for b in bounds]
-            for k, b in enumerate(starts):
-                e = (list(_SPLIT_INLINE.finditer(rest.text))[k + 1].start() if k + 1 < len(starts) else len(rest.text))
-                pieces.append(rest[b:e])
+        marks = list(_SPLIT_INLINE.finditer(rest.text))
+        if len(marks) > 1:
+            ends = [m.start() for m in marks[1:]] + [len(rest.text)]
+            pieces.extend(rest[m.end():e] for m, e in zip(marks, ends))
         else:
             pieces.append(rest)
     pieces.extend(cells[1:])

@@ -21,7 +21,6 @@ from ..zones import Snip, is_upper, looks_like_name
 
 
 def _auth(c: Snip) -> Optional[tuple[str, Snip]]:
-    f = " ".join(c.folded.split()) if "  " in c.folded else c.folded
     m = P.AUTH.match(c.folded)
     if not m or not is_upper(c.text[m.start("rest"):]):
         return None
