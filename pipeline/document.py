@@ -8,6 +8,7 @@ method that produced it and a confidence; what could not be found stays
 
 from __future__ import annotations
 
+import bisect
 from typing import Optional
 
 from . import patterns as P
@@ -120,4 +121,25 @@ def build_record(src: Source) -> Record:
         has_quoc_hieu=lay.anchor("quoc_hieu") is not None, complete=complete))
     if rec.doc_type is None:
         rec.warnings.append("no type: neither a type heading, a V/v line nor a type code")
+    _locate(rec, src)
     return rec
+
+
+def _locate(rec: Record, src: Source) -> None:
+    """Give every provenance entry its page and box from the reader's layout,
+    name the reading step in its method and scale its confidence by the
+    reader's (an OCR'd value is less certain than one from a text layer)."""
+    for p in rec.provenance.values():
+        if src.method != "text":
+            p.method = f"{src.method}+{p.method}"
+        p.confidence = round(p.confidence * src.confidence, 3)
+        if p.span is None:
+            continue
+        if src.page_starts:
+            p.page = bisect.bisect_right(src.page_starts, p.span[0]) or 1
+        boxes = [ln for ln in src.lines if ln.bbox and ln.start < p.span[1] and ln.end > p.span[0]
+                 and (p.page is None or ln.page == p.page)]
+        if boxes:
+            p.page = boxes[0].page
+            p.bbox = (min(b.bbox[0] for b in boxes), min(b.bbox[1] for b in boxes),
+                      max(b.bbox[2] for b in boxes), max(b.bbox[3] for b in boxes))

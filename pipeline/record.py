@@ -33,6 +33,7 @@ class Provenance(_Model):
 
     span: Optional[Span] = None
     page: Optional[int] = None
+    bbox: Optional[tuple[float, float, float, float]] = None
     method: str = "rule"
     confidence: float = 1.0
 

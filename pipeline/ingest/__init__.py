@@ -16,7 +16,27 @@ from .text import decode
 
 
 @dataclass
+class Line:
+    """Where one line of ``Source.text`` sits on its page: ``start``/``end``
+    are offsets into ``text``; ``bbox`` is (x0, top, x1, bottom) in PDF points
+    (or pixels for images) on 1-based ``page``."""
+
+    start: int
+    end: int
+    page: int
+    bbox: Optional[tuple[float, float, float, float]] = None
+
+
+@dataclass
 class Source:
+    """What a reader hands forward: the text plus what later stages need to
+    point back into the file (page starts, line boxes) and how it was read.
+
+    ``method`` names the reading step (``text``, ``pdf-text``, ``pdf-layout``,
+    ``docx``, ``html``, ``ocr:tesseract``, ``tcvn3``, ``vni``…) and goes into
+    every value's provenance; ``confidence`` (1.0 for a clean text layer, lower
+    for OCR) scales every value's confidence."""
+
     text: str
     format: str
     path: Optional[str] = None
@@ -24,6 +44,10 @@ class Source:
     encoding: Optional[str] = None
     pages: Optional[int] = None
     warnings: list[str] = field(default_factory=list)
+    page_starts: list[int] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    method: str = "text"
+    confidence: float = 1.0
 
 
 _TEXT_EXT = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".htm": "html", ".html": "html"}
