@@ -70,12 +70,24 @@ def sniff(data: bytes, suffix: str) -> str:
     return fmt
 
 
+# format → "module:function" taking (data: bytes, path: str) and returning a
+# Source; modules are imported on first use, so a reader's dependencies load
+# only when a file of its format arrives.
+READERS: dict[str, str] = {}
+
+
 def read(path: str | Path, data: bytes | None = None) -> Source:
     p = Path(path)
     if data is None:
         data = p.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     fmt = sniff(data, p.suffix.lower())
+    if fmt in READERS:
+        import importlib
+        mod, fn = READERS[fmt].split(":")
+        src = getattr(importlib.import_module(mod, __package__), fn)(data, str(path))
+        src.path, src.sha256 = str(path), sha
+        return src
     if fmt in ("txt", "md", "html"):
         text, enc, warns = decode(data)
         if enc == "binary":
