@@ -83,20 +83,23 @@ class LegalBasis(_Model):
     ``Theo đề nghị``, ``Xét đề nghị``, ``Xét``, ``Theo``).
 
     ``refs`` are the documents the line cites; a proposal line that names no
-    document (``Theo đề nghị của Giám đốc Sở Nội vụ``) has ``proposer`` instead.
+    document (``Theo đề nghị của Giám đốc Sở Nội vụ``) has ``proposer`` instead,
+    and any other line that names none (``Căn cứ tình hình thực tế tại địa
+    phương``) has ``ground``: its text after the opening.
     """
 
     kind: str
     text: str
     refs: list[Reference] = Field(default_factory=list)
     proposer: Optional[str] = None
+    ground: Optional[str] = None
     span: Optional[Span] = None
 
     def keys(self) -> list[str]:
         """One key per cited document (its number, else its name), or the proposer."""
         if self.refs:
             return [r.key for r in self.refs]
-        return [self.proposer] if self.proposer else [self.text]
+        return [self.proposer or self.ground or self.text]
 
 
 class Area(_Model):

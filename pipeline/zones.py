@@ -272,13 +272,13 @@ def zone(text: Text) -> Layout:
         j += 1
     if lay.enact is None:
         # no enacting formula: the bases are the leading basis paragraphs
-        paras = paragraphs(body_cells)
+        paras = paragraphs(body_cells, preamble=True)
         k = 0
         while k < len(paras) and is_basis(paras[k]):
             k += 1
         lay.preamble, lay.body = paras[:k], paras[k:]
     else:
-        lay.preamble = paragraphs(lay.preamble)
+        lay.preamble = paragraphs(lay.preamble, preamble=True)
         lay.body = paragraphs(body_cells)
     return lay
 
@@ -457,7 +457,8 @@ _TYPES_WITH_AUTHORITY = {"Quyết định", "Nghị quyết", "Nghị quyết li
 def is_basis(c: Snip) -> bool:
     """A legal-basis opening in sentence case (``Thực hiện``, not a title
     in capitals ``THỰC HIỆN NGHỊ QUYẾT…``)."""
-    return bool(P.BASIS.match(c.folded)) and not is_upper(c.text[:12])
+    return (bool(P.BASIS.match(c.folded)) and not is_upper(c.text[:12])
+            and not c.text.lstrip(" *_\"“")[:1].islower())
 
 
 _AUTH_BODIES = re.compile(r"^(?:uy\s+ban|hoi\s+dong|chinh\s+phu|quoc\s+hoi|ban\s+(?:chap\s+hanh|thuong\s+vu)|"
@@ -555,13 +556,22 @@ def _starts_structure(c: Snip) -> bool:
                 or P.KINH_GUI.match(f) or P.ENACT.match(f.strip()))
 
 
-def paragraphs(cells: list[Snip]) -> list[Snip]:
+def paragraphs(cells: list[Snip], preamble: bool = False) -> list[Snip]:
+    """Lines re-joined into paragraphs.  In the preamble a basis that has not
+    ended (no ``;``, ``,``, ``.`` or ``:``) swallows the following lines until
+    the next opening, also lines that start with a capital or a dash
+    (``Theo đề nghị của Sở Lao động`` / ``- Thương binh và Xã hội tại…``)."""
     paras: list[list[Snip]] = []
     for c in cells:
         if paras:
             prev = paras[-1][-1]
             ptxt = prev.text.rstrip()
             join = False
+            if (preamble and is_basis(paras[-1][0]) and not ptxt.endswith(_TERMINAL + (",",))
+                    and not is_basis(c) and not is_upper(c.text) and not P.ENACT.match(c.folded.strip(" *"))
+                    and (P.enum_kind(c.folded, c.text) or ("dash",))[0] == "dash"):
+                paras[-1].append(c)
+                continue
             if not _starts_structure(c) and not ptxt.endswith(_TERMINAL) and not is_upper(c.text):
                 first = c.text[:1]
                 if first.islower() or (first.isdigit() and not c.blank_before):

@@ -64,8 +64,8 @@ _STOP_ISSUER = re.compile(r"\s(?:ve|ve viec|quy dinh|huong dan|ban hanh|phe duye
 _SUBJECT = re.compile(r"\s{0,3},?\s{0,3}(?P<w>ve\s{1,3}viec|ve|quy\s{1,3}dinh|huong\s{1,3}dan|ban\s{1,3}hanh|phe\s{1,3}duyet|"
                       r"sua\s{1,3}doi|thanh\s{1,3}lap)\b")
 _LAW_BY_NAME = re.compile(
-    r"(?<![a-z])(?P<t>luat|bo\s{1,3}luat|hien\s{1,3}phap|phap\s{1,3}lenh)\s{1,3}(?P<n>[^;.()\d]{2,200}?)"
-    r"(?P<when>\s{0,3}(?:ngay\s{1,3}\d{1,2}\s{1,3}thang\s{1,3}\d{1,2}\s{1,3}nam\s{1,3}(?:19|20)\d\d|ngay\s{0,3}\d{1,2}([/.-])\d{1,2}\2(?:19|20)\d\d|"
+    r"(?<![a-z])(?P<t>luat|bo\s{1,3}luat|hien\s{1,3}phap|phap\s{1,3}lenh)\s{1,3}(?P<n>(?:[^;.()\d]|\(\s{0,2}sua\s{1,3}doi\s{0,2}\)){2,200}?)"
+    r"(?P<when>\s{0,3}(?:ngay\s{1,3}\d{1,2}\s{1,3}thang\s{1,3}\d{1,2}\s{1,3}nam\s{1,3}(?:19|20)\d\d|ngay\s{0,3}\d{1,2}(?P<sep>[/.-])\d{1,2}(?P=sep)(?:19|20)\d\d|"
     r"nam\s{1,3}(?:19|20)\d\d|(?:19|20)\d\d)(?!\d)|(?=\s{0,3}[;.]|\s{0,3}$))")
 
 
@@ -80,6 +80,31 @@ def _subject_end(folded: str, start: int, limit: int) -> int:
     return m.start() if m else limit
 
 
+def _issuer_end(text: str, folded: str, at: int) -> int:
+    """End of the issuer after ``của``: the first lower-case stop word
+    (``giao``, ``về``, ``ban hành``…) or punctuation; a stop word written with
+    a capital belongs to a name (``Bộ Giao thông vận tải``)."""
+    for sm in _STOP_ISSUER.finditer(folded, at, min(len(folded), at + 160)):
+        w = sm.start() + 1
+        if sm.group(0)[:1] == " " and w < len(text) and text[w].isupper():
+            continue
+        return sm.start()
+    return at
+
+
+_GLUED = re.compile(r"(?:ngay|cua|ve|va|tai|nam|theo)$")
+
+
+def _unglue(text: str, folded: str, m: re.Match) -> int:
+    """End of a cited number, less a word glued to it by a lost space
+    (``70-TB/TWngày`` → ``70-TB/TW``); symbols are upper-case, so a glued
+    word shows as a lower-case run after an upper-case letter."""
+    g = _GLUED.search(folded, m.start(), m.end())
+    if g and g.start() > m.start() and text[g.start()].islower() and text[g.start() - 1].isupper():
+        return g.start()
+    return m.end()
+
+
 def find_references(text: str, exclude: Optional[tuple[int, int]] = None) -> list[Reference]:
     """Every document cited in ``text`` (the clean text); spans are clean offsets."""
     folded = fold(text)
@@ -91,7 +116,8 @@ def find_references(text: str, exclude: Optional[tuple[int, int]] = None) -> lis
         sym_start = m.start("sym") if m.group("sym") else m.start("psym")
         if not text[sym_start].isupper():
             continue
-        number = normalize_cited(text[m.start():m.end()])
+        mend = _unglue(text, folded, m)
+        number = normalize_cited(text[m.start():mend])
         # type from the words just before the number (same clause)
         lo = max(0, m.start() - 200)
         line_lo = max(folded.rfind("\n", lo, m.start()), folded.rfind(";", lo, m.start())) + 1
@@ -118,7 +144,7 @@ def find_references(text: str, exclude: Optional[tuple[int, int]] = None) -> lis
             code = (m.group("sym") or "").split("-")[0] if m.group("sym") else m.group("ptype")
             types = vocab().type_of_code(code or "", party=bool(m.group("ptype")))
             doc_type = types[0] if types else None
-        end = m.end()
+        end = mend
         # date
         date, n = date_after(folded[end:end + 40])
         if n:
@@ -127,8 +153,7 @@ def find_references(text: str, exclude: Optional[tuple[int, int]] = None) -> lis
         issuer = None
         om = _OF.match(folded, end)
         if om:
-            sm = _STOP_ISSUER.search(folded, om.end(), min(len(folded), om.end() + 160))
-            stop = sm.start() if sm else om.end()
+            stop = _issuer_end(text, folded, om.end())
             if stop > om.end():
                 issuer = clean_value(text[om.end():stop])
                 end = stop
@@ -141,7 +166,7 @@ def find_references(text: str, exclude: Optional[tuple[int, int]] = None) -> lis
             end = s_end
         refs.append(Reference(text=clean_value(text[start:end]).rstrip(" ,"), doc_type=doc_type, number=number,
                               date=date, issuer=issuer, subject=subject, name=name, span=(start, end)))
-        taken.append((start, m.end()))
+        taken.append((start, mend))
     for m in _LAW_BY_NAME.finditer(folded):
         if not text[m.start()].isupper() or any(a <= m.start() < b for a, b in taken):
             continue
@@ -179,23 +204,40 @@ def _grounds(p: Snip, refs: list[Reference]) -> list[Reference]:
     return out
 
 
-_PROPOSER = re.compile(r"^(?:theo|xet)\s{1,3}de\s{1,3}nghi\s{1,3}(?:cua\s{1,3})?")
+_PROPOSER = re.compile(r"^(?:theo|xet)\s{1,3}de\s{1,3}nghi\s{1,3}(?:cua\s{0,3})?")
+
+
+_CONTINUES = re.compile(r"^(?:luat|bo\s{1,3}luat|nghi\s{1,3}dinh|nghi\s{1,3}quyet|quyet\s{1,3}dinh|thong\s{1,3}tu|chi\s{1,3}thi|"
+                       r"phap\s{1,3}lenh|ke\s{1,3}hoach|cong\s{1,3}van|van\s{1,3}ban|quy\s{1,3}dinh|thong\s{1,3}bao|"
+                       r"huong\s{1,3}dan|so\s{1,3}\d)")
+_OPENING_REST = re.compile(r"\s{0,3}(?:vao\s{1,3})?")
 
 
 def legal_bases(preamble: list[Snip], refs: list[Reference], text: Text) -> list[LegalBasis]:
+    """One basis per preamble paragraph that opens with a basis word; a
+    paragraph that opens with a document name (``Nghị định số 48/2013/NĐ-CP…``
+    after ``Căn cứ Nghị định số 63/2010/NĐ-CP…;``) continues the basis above
+    it with the same kind."""
     out: list[LegalBasis] = []
     for p in preamble:
         f = p.folded
         m = P.BASIS.match(f)
-        if not m:
+        if m:
+            kind = P.BASIS_KINDS[" ".join(m.group("kind").split())]
+        elif out and _CONTINUES.match(f):
+            kind, m = out[-1].kind, None
+        else:
             continue
-        kind = P.BASIS_KINDS[" ".join(m.group("kind").split())]
         inside = _grounds(p, refs)
-        proposer = None
+        proposer = ground = None
         if not inside and kind in ("theo đề nghị", "xét đề nghị"):
             pm = _PROPOSER.match(f)
             if pm:
                 proposer = clean_value(p.text[pm.end():]).rstrip(" ;,.") or None
+        if not inside and proposer is None:
+            at = m.end() if m else 0
+            at += _OPENING_REST.match(f, at).end() - at
+            ground = clean_value(p.text[at:]).rstrip(" ;,.") or None
         out.append(LegalBasis(kind=kind, text=clean_value(p.text).rstrip(" ;,"), refs=inside,
-                              proposer=proposer, span=text.source_span(p.start, p.end)))
+                              proposer=proposer, ground=ground, span=text.source_span(p.start, p.end)))
     return out
