@@ -59,13 +59,22 @@ def sniff(data: bytes, suffix: str) -> str:
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "docx" if suffix in (".docx", ".docm", "") or b"word/" in data[:4096] else "zip"
+        # the central directory at the end of a zip lists the member names uncompressed
+        word = b"word/" in data[:4096] or b"word/document.xml" in data[-65536:]
+        return "docx" if suffix in (".docx", ".docm", "") or word else "zip"
     if head[:4] in (b"\x89PNG", b"II*\x00", b"MM\x00*") or head[:3] == b"\xff\xd8\xff":
         return "image"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
+    lower = data[:4096].lower()
+    html = b"<html" in lower or b"<!doctype html" in lower
+    if suffix in (".docx", ".docm"):
+        # not a zip: a page or text saved under a Word name still parses;
+        # anything else goes to the DOCX reader, which reports it
+        from .text import _looks_binary
+        return "html" if html else ("docx" if _looks_binary(data) or not data.strip() else "txt")
     fmt = _TEXT_EXT.get(suffix, "txt")
-    if fmt == "txt" and b"<html" in data[:2048].lower():
+    if fmt == "txt" and html:
         return "html"
     return fmt
 
@@ -73,7 +82,11 @@ def sniff(data: bytes, suffix: str) -> str:
 # format → "module:function" taking (data: bytes, path: str) and returning a
 # Source; modules are imported on first use, so a reader's dependencies load
 # only when a file of its format arrives.
-READERS: dict[str, str] = {}
+READERS: dict[str, str] = {
+    "docx": ".docx:read_docx",
+    "pdf": ".pdf:read_pdf",
+    "image": ".ocr:read_image",
+}
 
 
 def read(path: str | Path, data: bytes | None = None) -> Source:
