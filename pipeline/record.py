@@ -168,6 +168,12 @@ class Record(_Model):
     number_parts: Optional[NumberParts] = None
     date: Optional[str] = None
     place: Optional[str] = None
+    province_2025: Optional[str] = Field(None, description="Derived: the provincial-level unit from "
+                                         "2025-07-01 that `place` belongs to ('Hòa Bình' → 'Phú Thọ').")
+    """Derived, not printed: the provincial-level unit from 2025-07-01 (spec §10)
+    that ``place`` belongs to (else the province the issuer names), so documents
+    group across the 2025 merger (``Hòa Bình`` → ``Phú Thọ``).  ``None`` when
+    unknown or ambiguous; see ``pipeline/extract/province.py``."""
     issuer: Optional[str] = None
     issuer_parent: Optional[str] = None
     title: Optional[str] = None
