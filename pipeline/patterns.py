@@ -33,7 +33,7 @@ NUMBER_PARTY = re.compile(
     r"\s{0,3}(?P<type>" + SYM + r")\s{0,3}/\s{0,3}(?P<sym>" + SYMS + r")")
 # a bare number in running text: 1441/UBND-THNV, 30/2020/NĐ-CP, 29-NQ/TW, 30c/NQ-CP
 CITED_NUMBER = re.compile(
-    r"(?<![\w/.-])(?:(?P<num>\d{1,6}[a-z]?)(?:/(?P<year>(?:19|20)\d\d))?/(?P<sym>[a-z][a-z0-9&]{0,15}(?:-[a-z][a-z0-9&]{0,15}){0,6})"
+    r"(?:(?<=\bso)|(?<![\w/.-]))(?:(?P<num>\d{1,6}[a-z]?)(?:/(?P<year>(?:19|20)\d\d)(?:/|(?=[a-z]{2}))|/)(?P<sym>[a-z][a-z0-9&]{0,15}(?:-[a-z][a-z0-9&]{0,15}){0,6})"
     r"|(?P<pnum>\d{1,6}[a-z]?)-(?P<ptype>[a-z][a-z0-9&]{0,6})/(?P<psym>[a-z][a-z0-9&]{0,15}(?:-[a-z][a-z0-9&]{0,15}){0,4}))"
     r"(?![\w/])")
 
@@ -53,7 +53,7 @@ END_MARK = re.compile(r"\./\.\s*$")
 
 # legal bases (spec §2.6): the opening decides the kind
 BASIS = re.compile(
-    r"^(?P<kind>can\s{1,3}cu|thuc\s{1,3}hien|theo\s{1,3}de\s{1,3}nghi|xet\s{1,3}de\s{1,3}nghi|"
+    r"^(?:[-+•]\s{0,3})?(?P<kind>can\s{1,3}cu|thuc\s{1,3}hien|theo\s{1,3}de\s{1,3}nghi|xet\s{1,3}de\s{1,3}nghi|"
     r"xet\s{1,3}(?=to\s{1,3}trinh|bao\s{1,3}cao|cong\s{1,3}van|ket\s{1,3}qua|y\s{1,3}kien|nghi\s{1,3}quyet)|"
     r"theo\s{1,3}(?=(?:quy\s{1,3}dinh|nghi|quyet|thong|chi|ke|cong|huong|van)\b))\b")
 BASIS_KINDS = {"can cu": "căn cứ", "thuc hien": "thực hiện", "theo de nghi": "theo đề nghị",

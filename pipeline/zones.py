@@ -272,7 +272,7 @@ def zone(text: Text) -> Layout:
         j += 1
     if lay.enact is None:
         # no enacting formula: the bases are the leading basis paragraphs
-        paras = paragraphs(body_cells, preamble=True)
+        paras = paragraphs(body_cells, preamble="lead")
         k = 0
         while k < len(paras) and is_basis(paras[k]):
             k += 1
@@ -556,11 +556,17 @@ def _starts_structure(c: Snip) -> bool:
                 or P.KINH_GUI.match(f) or P.ENACT.match(f.strip()))
 
 
-def paragraphs(cells: list[Snip], preamble: bool = False) -> list[Snip]:
-    """Lines re-joined into paragraphs.  In the preamble a basis that has not
-    ended (no ``;``, ``,``, ``.`` or ``:``) swallows the following lines until
-    the next opening, also lines that start with a capital or a dash
-    (``Theo đề nghị của Sở Lao động`` / ``- Thương binh và Xã hội tại…``)."""
+_DANGLING = re.compile(r"(?:\s(?:cua|va|so|ngay|tai|ve|theo|cac|nam|thang|voi|do|bo|so|uy\s+ban)|[-–])\s*$")
+
+
+def paragraphs(cells: list[Snip], preamble: bool | str = False) -> list[Snip]:
+    """Lines re-joined into paragraphs.  In a preamble closed by an enacting
+    formula (``preamble=True``) a basis that has not ended (no ``;``, ``,``,
+    ``.`` or ``:``) swallows the following lines until the next opening, also
+    lines that start with a capital or a dash (``Theo đề nghị của Sở Lao
+    động`` / ``- Thương binh và Xã hội tại…``).  Where no formula closes it
+    (``preamble="lead"``) the body may follow at once, so a capitalised line
+    joins only a basis left hanging on a word like ``của`` or ``số``."""
     paras: list[list[Snip]] = []
     for c in cells:
         if paras:
@@ -569,7 +575,8 @@ def paragraphs(cells: list[Snip], preamble: bool = False) -> list[Snip]:
             join = False
             if (preamble and is_basis(paras[-1][0]) and not ptxt.endswith(_TERMINAL + (",",))
                     and not is_basis(c) and not is_upper(c.text) and not P.ENACT.match(c.folded.strip(" *"))
-                    and (P.enum_kind(c.folded, c.text) or ("dash",))[0] == "dash"):
+                    and (P.enum_kind(c.folded, c.text) or ("dash",))[0] == "dash"
+                    and (preamble != "lead" or c.text[:1].islower() or _DANGLING.search(prev.folded))):
                 paras[-1].append(c)
                 continue
             if not _starts_structure(c) and not ptxt.endswith(_TERMINAL) and not is_upper(c.text):

@@ -478,3 +478,58 @@ def test_page_number_line_is_dropped(vb):
     main = rec.main_items()
     assert [i.label for i in main] == ["1", "2"]
     assert main[0].text == "Tổ chức rà soát, đánh giá thực trạng đội ngũ cán bộ quản lý và giáo viên trong toàn ngành."
+
+
+# ---------------------------------------------------------------------------
+# GOLD legal_bases: one entry per cited document; a basis wrapped over lines,
+# continued after ";" without repeating its opening, or opened by a dash is
+# still one basis of its kind; a ground naming no document keys on its text.
+
+WRAPPED = [
+    (("Theo đề nghị của Giám đốc Sở Công", "Thương tại Tờ trình số 1530/TTr-SCT ngày 26 tháng 12 năm 2016,"),
+     "theo đề nghị", ["1530/TTr-SCT"]),
+    (("Theo đề nghị của Sở Lao động", "- Thương binh và Xã hội tại Tờ trình số 92/TTr-SLĐTBXH ngày 06/4/2021."),
+     "theo đề nghị", ["92/TTr-SLĐTBXH"]),
+    (("Theo đề nghị của Chánh Văn phòng UBND thành phố Hà", "Nội."),
+     "theo đề nghị", ["Chánh Văn phòng UBND thành phố Hà Nội"]),
+    (("Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08/6/2010 của Chính phủ về kiểm soát thủ tục hành chính;",
+      "Nghị định số 92/2017/NĐ-CP ngày 07/8/2017 của Chính phủ sửa đổi, bổ sung một số điều của các nghị định;"),
+     "căn cứ", ["63/2010/NĐ-CP", "92/2017/NĐ-CP"]),
+    (("- Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;",), "căn cứ",
+     ["Luật Tổ chức chính quyền địa phương ngày 19/6/2015"]),
+    (("Căn cứ Luật tổ chức HĐND, UBND ngày 26/11/2003;",), "căn cứ", ["Luật tổ chức HĐND, UBND ngày 26/11/2003"]),
+    (("Căn cứ Luật Ngân sách nhà nước (sửa đổi) ngày 16-12-2002.",), "căn cứ",
+     ["Luật Ngân sách nhà nước (sửa đổi) ngày 16-12-2002"]),
+    (("Căn cứ Điều 45 Luật Đất đai, điều chỉnh quy hoạch sử dụng đất cấp huyện;",), "căn cứ", ["Điều 45 Luật Đất đai"]),
+    (("Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam đã được sửa đổi, bổ sung;",), "căn cứ",
+     ["Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam"]),
+    (("Căn cứ vào tình hình thực tế tại địa phương;",), "căn cứ", ["tình hình thực tế tại địa phương"]),
+    (("Căn cứ Thông báo số 70-TB/TWngày 06 tháng 01 năm 2012 của Ban Bí thư;",), "căn cứ", ["70-TB/TW"]),
+    (("Xét đề nghị của Chính phủ tại Tờ trình số357/TTr-CP ngày 10/5/2024;",), "xét đề nghị", ["357/TTr-CP"]),
+    (("Căn cứ Thông tư số 02/2017TT-VPCP ngày 31 tháng 10 năm 2017 của Văn phòng Chính phủ;",), "căn cứ",
+     ["02/2017TT-VPCP"]),
+    (("Thực hiện Chỉ thị số 19/CT-TTg ngày 16/7/2021 của Thủ tướng Chính phủ về việc phát động thi đua "
+      "và Kế hoạch số 16/KH-HĐTĐKT ngày 31/8/2021 của Hội đồng Thi đua - Khen thưởng Trung ương;",),
+     "thực hiện", ["19/CT-TTg", "16/KH-HĐTĐKT"]),
+]
+
+
+@pytest.mark.parametrize("lines, kind, keys", WRAPPED, ids=[_id(" ".join(c[0])[:50]) for c in WRAPPED])
+def test_basis_lines_rejoined_and_keyed(vb, lines, kind, keys):
+    bases = _bases(vb, *lines)
+    assert {b.kind for b in bases} == {kind}
+    assert [k for b in bases for k in b.keys()] == keys
+
+
+def test_cited_issuer_keeps_capitalised_stop_words(vb):
+    """``Bộ Giao thông vận tải``: ``giao`` ends an issuer only in lower case."""
+    bases = _bases(vb, "Thực hiện Quyết định số 64/QĐ-BGTVT ngày 22/01/2024 của Bộ Giao thông vận tải ban hành "
+                       "Kế hoạch triển khai Chỉ thị số 31/CT-TTg ngày 21 tháng 12 năm 2023 của Thủ tướng Chính phủ;")
+    assert [k for b in bases for k in b.keys()] == ["64/QĐ-BGTVT"]
+    assert bases[0].refs[0].issuer == "Bộ Giao thông vận tải"
+
+
+def test_lower_case_thuc_hien_continues_the_line(vb):
+    bases = _bases(vb, "Thực hiện Chỉ thị số 07/CT-TTg ngày 22/5/2013 về việc đẩy mạnh",
+                   "thực hiện Chương trình tổng thể cải cách hành chính nhà nước giai đoạn 2011 - 2020;")
+    assert [k for b in bases for k in b.keys()] == ["07/CT-TTg"]

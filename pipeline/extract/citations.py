@@ -63,14 +63,70 @@ _STOP_ISSUER = re.compile(r"\s(?:ve|ve viec|quy dinh|huong dan|ban hanh|phe duye
                           r"giao|tai|ngay|theo|dong y|chi dao|de nghi|gui|va cac|chu truong)\b|[;,(:]|\.\s|\.$|$")
 _SUBJECT = re.compile(r"\s{0,3},?\s{0,3}(?P<w>ve\s{1,3}viec|ve|quy\s{1,3}dinh|huong\s{1,3}dan|ban\s{1,3}hanh|phe\s{1,3}duyet|"
                       r"sua\s{1,3}doi|thanh\s{1,3}lap)\b")
-_LAW_BY_NAME = re.compile(
-    r"(?<![a-z])(?P<t>luat|bo\s{1,3}luat|hien\s{1,3}phap|phap\s{1,3}lenh)\s{1,3}(?P<n>(?:[^;.()\d]|\(\s{0,2}sua\s{1,3}doi\s{0,2}\)){2,200}?)"
-    r"(?P<when>\s{0,3}(?:ngay\s{1,3}\d{1,2}\s{1,3}thang\s{1,3}\d{1,2}\s{1,3}nam\s{1,3}(?:19|20)\d\d|ngay\s{0,3}\d{1,2}(?P<sep>[/.-])\d{1,2}(?P=sep)(?:19|20)\d\d|"
-    r"nam\s{1,3}(?:19|20)\d\d|(?:19|20)\d\d)(?!\d)|(?=\s{0,3}[;.]|\s{0,3}$))")
+_LAW_WORD = r"(?<![a-z])(?P<t>luat|bo\s{1,3}luat|hien\s{1,3}phap|phap\s{1,3}lenh)\s{1,3}"
+_LAW_NAME_CHARS = r"(?:[^;.()\d]|\(\s{0,2}sua\s{1,3}doi\s{0,2}\))"
+_LAW_WHEN = (r"(?P<when>\s{0,3}(?:ngay\s{1,3}\d{1,2}\s{1,3}thang\s{1,3}\d{1,2}\s{1,3}nam\s{1,3}(?:19|20)\d\d|"
+             r"ngay\s{0,3}\d{1,2}(?P<sep>[/.-])\d{1,2}(?P=sep)(?:19|20)\d\d|nam\s{1,3}(?:19|20)\d\d|(?:19|20)\d\d)(?!\d))")
+# a law by name with its date (the name may hold a comma or two:
+# "Luật tổ chức HĐND, UBND ngày 26/11/2003") …
+_LAW_DATED = re.compile(_LAW_WORD + r"(?P<n>" + _LAW_NAME_CHARS + r"{2,200}?)" + _LAW_WHEN)
+# … or without one, ending at the clause ("Điều 45 Luật Đất đai, điều chỉnh…",
+# "Hiến pháp nước … đã được sửa đổi")
+_LAW_UNDATED = re.compile(_LAW_WORD + r"(?P<n>[^;.,()\d]{2,200}?)"
+                          r"(?=\s{0,3}[;.,(]|\s{1,3}(?:da\s{1,3})?duoc\s|\s{1,3}(?:ve|quy\s{1,3}dinh|huong\s{1,3}dan)\s|\s{0,3}$)")
+# an article cited before the law: "Điều 45 Luật…", "điều 11, chương II, Luật…"
+_ARTICLE_BEFORE = re.compile(r"(?:(?:khoan|diem)\s{1,3}\w{1,4}\s{0,3},?\s{0,3})?dieu\s{1,3}\d{1,3}[a-z]?"
+                             r"(?:\s{0,3},\s{0,3}chuong\s{1,3}[ivxlc]{1,6})?\s{0,3},?\s{1,3}$")
+
+
+_AMENDING = re.compile(r"(?:sua\s{1,3}doi|bo\s{1,3}sung)(?:\s{0,3},?\s{0,3}(?:bo\s{1,3}sung|sua\s{1,3}doi))?\s{0,3}$")
+
+
+def _laws_by_name(text: str, folded: str, taken: list[tuple[int, int]]) -> list[Reference]:
+    """Laws, codes, ordinances and the Constitution cited by name, with
+    their date when one follows, and the article when one precedes.  An
+    amending law named only by what it amends (``Luật sửa đổi, bổ sung…``)
+    is left to the numbered laws it names."""
+    out: list[Reference] = []
+    named: set[str] = set()
+    pos = 0
+    while True:
+        m = _LAW_DATED.search(folded, pos)
+        u = _LAW_UNDATED.search(folded, pos)
+        if m is None or (u is not None and u.start() < m.start()) or m.group("n").count(",") > 2:
+            m = u
+        if m is None:
+            break
+        pos = max(m.end(), m.start() + 1)
+        if (not text[m.start()].isupper() or any(a <= m.start() < b for a, b in taken)
+                or _AMENDING.match(m.group("n"))):
+            continue
+        start = m.start()
+        am = _ARTICLE_BEFORE.search(folded, max(0, start - 40), start)
+        if am:
+            start = am.start()
+        raw = clean_value(text[start:m.end()])
+        if len(raw.split()) < 2 or re.search(r"\bnày\b|\bnêu trên\b|\btrên\b$", raw):
+            continue
+        when = fold(m.groupdict().get("when") or "").strip()
+        key = " ".join(m.group("n").split())
+        if not when and not am and key in named:
+            continue  # "… một số điều của Luật Đất đai": the law cited above
+        named.add(key)
+        date, _ = date_after(when)
+        if date is None:
+            date, _ = year_after(when)
+        out.append(Reference(text=raw, doc_type=_TYPE_NAME.get(" ".join(m.group("t").split()), "Luật"), name=raw,
+                             date=date, span=(start, m.end())))
+    return out
 
 
 _SUBJECT_STOP = re.compile(r";|\.(?:\s|$)|\n\s*\n|,\s{0,3}(?:can\s{1,3}cu|thuc\s{1,3}hien|theo|xet)\b|"
-                           r",?\s{0,3}(?:da\s{1,3})?duoc\s{1,3}sua\s{1,3}doi")
+                           r",?\s{0,3}(?:da\s{1,3})?duoc\s{1,3}sua\s{1,3}doi|"
+                           # "… và Kế hoạch số 16/KH-HĐTĐKT": a second citation, not the subject
+                           r",?\s{0,3}va\s{1,3}(?=(?:ke\s{1,3}hoach|cong\s{1,3}van|van\s{1,3}ban|quyet\s{1,3}dinh|"
+                           r"nghi\s{1,3}quyet|nghi\s{1,3}dinh|thong\s{1,3}tu|chi\s{1,3}thi|huong\s{1,3}dan|thong\s{1,3}bao)"
+                           r"\s{1,3}so\s{0,2}\d)")
 
 
 def _subject_end(folded: str, start: int, limit: int) -> int:
@@ -80,14 +136,19 @@ def _subject_end(folded: str, start: int, limit: int) -> int:
     return m.start() if m else limit
 
 
+_STOP_WORDS = {"về", "về việc", "quy định", "hướng dẫn", "ban hành", "phê duyệt", "sửa đổi", "thành lập", "triển khai",
+               "thực hiện", "giao", "tại", "ngày", "theo", "đồng ý", "chỉ đạo", "đề nghị", "gửi", "và các", "chủ trương"}
+
+
 def _issuer_end(text: str, folded: str, at: int) -> int:
     """End of the issuer after ``của``: the first lower-case stop word
     (``giao``, ``về``, ``ban hành``…) or punctuation; a stop word written with
     a capital belongs to a name (``Bộ Giao thông vận tải``)."""
     for sm in _STOP_ISSUER.finditer(folded, at, min(len(folded), at + 160)):
-        w = sm.start() + 1
-        if sm.group(0)[:1] == " " and w < len(text) and text[w].isupper():
-            continue
+        if sm.group(0)[:1] == " ":
+            word = " ".join(text[sm.start() + 1:sm.end()].split())
+            if word[:1].isupper() or word not in _STOP_WORDS:
+                continue  # "Bộ Giao thông", "vận tải" (not "tại")
         return sm.start()
     return at
 
@@ -167,20 +228,7 @@ def find_references(text: str, exclude: Optional[tuple[int, int]] = None) -> lis
         refs.append(Reference(text=clean_value(text[start:end]).rstrip(" ,"), doc_type=doc_type, number=number,
                               date=date, issuer=issuer, subject=subject, name=name, span=(start, end)))
         taken.append((start, mend))
-    for m in _LAW_BY_NAME.finditer(folded):
-        if not text[m.start()].isupper() or any(a <= m.start() < b for a, b in taken):
-            continue
-        name_end = m.end()
-        raw = clean_value(text[m.start():name_end])
-        if len(raw.split()) < 2 or re.search(r"\bnày\b|\bnêu trên\b|\btrên\b$", raw):
-            continue
-        when = fold(m.group("when") or "")
-        date, _ = date_after(when.strip())
-        if date is None:
-            y, _ = year_after(when.strip())
-            date = y
-        refs.append(Reference(text=raw, doc_type=_TYPE_NAME.get(" ".join(m.group("t").split()), "Luật"), name=raw,
-                              date=date, span=(m.start(), name_end)))
+    refs.extend(_laws_by_name(text, folded, taken))
     refs.sort(key=lambda r: r.span[0])
     return refs
 
