@@ -611,6 +611,9 @@ def looks_like_name(s: str) -> bool:
     return all(w[:1].isupper() for w in words if w.isalpha() or w[:1].isalpha())
 
 
+_ATTACHED = re.compile(r"^\(?\s{0,2}(?:ban\s{1,3}hanh\s{1,3})?kem\s{1,3}theo\b")
+
+
 def split_footer(cells: list[Snip]) -> tuple[list[Snip], list[Snip], Optional[Snip]]:
     """``(recipient cells, signature cells, the Nơi nhận label)``."""
     recip: list[Snip] = []
@@ -618,9 +621,13 @@ def split_footer(cells: list[Snip]) -> tuple[list[Snip], list[Snip], Optional[Sn
     label: Optional[Snip] = None
     in_recip = False
     last_sign = False
+    named = False  # the signature block has its signer's name
     for c in cells:
         if _PHU_LUC.match(c.folded) and is_upper(c.text):
             break  # an appendix starts: the footer ended above it
+        if named and (_ATTACHED.match(c.folded) or (is_upper(c.text) and len(c.text.strip()) > 24
+                                                    and not P.AUTH.match(c.folded))):
+            break  # a heading after the signer's name: an attachment without "PHỤ LỤC"
         f = c.folded
         m = P.NOI_NHAN.match(f)
         if m:
@@ -648,6 +655,7 @@ def split_footer(cells: list[Snip]) -> tuple[list[Snip], list[Snip], Optional[Sn
                 continue
         sign.append(c)
         last_sign = True
+        named = named or (looks_like_name(c.text) and not is_upper(c.text))
     return recip, sign, label
 
 

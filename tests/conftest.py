@@ -184,7 +184,6 @@ KNOWN_GAPS = {
     'tests/test_spec_header.py::test_title_lines_joined[Ban hanh Quy che lam viec cua So Giao duc va Dao tao tinh Hoa Binh]',
     'tests/test_spec_header.py::test_vv_line_means_cong_van[V/v huong dan to chuc kiem tra,]',
     'tests/test_spec_robustness.py::test_warning_symbol_type_mismatch[QUY DINH + So 66-QD/TW]',
-    'tests/test_spec_robustness.py::test_attached_regulation_does_not_replace_the_decision',
 }
 
 
