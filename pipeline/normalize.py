@@ -135,7 +135,7 @@ _BR = re.compile(r"<\s*br\s*/?\s*>", re.I)
 _TAG = re.compile(r"</?(?:p|div|span|b|i|u|strong|em|sup|sub|font|td|tr|th|table|tbody|thead|a)(?:\s[^<>]*)?>", re.I)
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 _MD_ESCAPE = re.compile(r"\\([-.*_#+()\[\]|!`>~&\\])")
-_MD_LINE_BREAK = re.compile(r"(?m)\\(?=[ \\]*(?:\||$))")
+_MD_LINE_BREAK = re.compile(r"(?m)\\(?=[ \\]*(?:\||$)| {2,})")
 _MD_EMPH = re.compile(r"\*{2,3}|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w_])__(?=\S)|(?<=\S)__(?![\w_])")
 _MD_HEADING = re.compile(r"(?m)^[ ]{0,3}#{1,6}[ ]+")
 _CR_IN_LINE = re.compile(r"\r(?!\n)")
@@ -147,6 +147,88 @@ def _nfc(m: re.Match) -> str:
 
 def _entity(m: re.Match) -> str:
     return html.unescape(m.group(0)).replace("\u00a0", " ")
+
+
+_GRID_BORDER = re.compile(r"^\s*\+[-=:+ ]*\+\s*$")
+_GRID_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def _grid_tables(t: Text) -> Text:
+    """Pandoc grid tables (``+---+---+`` borders, ``| a | b |`` rows) read
+    column by column: within each table row, every line of the left cell,
+    then every line of the right cell, so that a wrapped Nơi nhận list and
+    the signature beside it come out as two blocks instead of interleaved
+    fragments.  Border lines become blank lines between rows."""
+    text = t.text
+    if "+-" not in text and "+:" not in text:
+        return t
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for ln in text.split("\n"):
+        lines.append((pos, pos + len(ln)))
+        pos += len(ln) + 1
+    out: list[str] = []
+    origin: list[int] = []
+
+    def emit(a: int, b: int) -> None:
+        out.append(text[a:b])
+        origin.extend(t.origin[a:b])
+
+    def newline(at: int) -> None:
+        out.append("\n")
+        origin.append(t.origin[at] if at < len(t.origin) else t.source_len)
+
+    i = 0
+    changed = False
+    while i < len(lines):
+        a, b = lines[i]
+        if not _GRID_BORDER.match(text[a:b]):
+            emit(a, b)
+            if i < len(lines) - 1:
+                newline(b)
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and (_GRID_ROW.match(text[lines[j][0]:lines[j][1]])
+                                  or _GRID_BORDER.match(text[lines[j][0]:lines[j][1]])):
+            j += 1
+        block = lines[i:j]
+        rows: list[list[list[tuple[int, int]]]] = []  # row → line → cell spans
+        cur: list[list[tuple[int, int]]] = []
+        for la, lb in block:
+            if _GRID_BORDER.match(text[la:lb]):
+                if cur:
+                    rows.append(cur)
+                cur = []
+                continue
+            bars = [k for k in range(la, lb) if text[k] == "|"]
+            cur.append([(bars[k] + 1, bars[k + 1]) for k in range(len(bars) - 1)])
+        if cur:
+            rows.append(cur)
+        if not any(len(r[0]) >= 2 for r in rows if r):
+            for la, lb in block:
+                emit(la, lb)
+                newline(lb)
+        else:
+            changed = True
+            for r in rows:
+                ncols = max(len(cells) for cells in r)
+                for col in range(ncols):
+                    for cells in r:
+                        if col < len(cells):
+                            ca, cb = cells[col]
+                            while ca < cb and text[ca] == " ":
+                                ca += 1
+                            while cb > ca and text[cb - 1] == " ":
+                                cb -= 1
+                            if cb > ca:
+                                emit(ca, cb)
+                                newline(cb)
+                newline(r[-1][-1][1] if r[-1] else block[0][1])
+        i = j
+    if not changed:
+        return t
+    return Text("".join(out), origin, t.source_len, t.notes)
 
 
 def normalize(source: str, *, markup: bool = True) -> Text:
@@ -163,6 +245,7 @@ def normalize(source: str, *, markup: bool = True) -> Text:
         t = t.sub(_BR, "\n")
         t = t.sub(_TAG, "")
         t = t.sub(_ENTITY, _entity)
+        t = _grid_tables(t)
         t = t.sub(_MD_LINE_BREAK, "")
         t = t.sub(_MD_ESCAPE, lambda m: m.group(1))
         t = t.sub(_MD_EMPH, "")
