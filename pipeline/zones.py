@@ -611,7 +611,7 @@ def looks_like_name(s: str) -> bool:
     return all(w[:1].isupper() for w in words if w.isalpha() or w[:1].isalpha())
 
 
-_ATTACHED = re.compile(r"^\(?\s{0,2}(?:ban\s{1,3}hanh\s{1,3})?kem\s{1,3}theo\b")
+_ATTACHED = re.compile(r"^\(?\s{0,2}(?:ban\s{1,3}hanh\s{1,3})?kem(?:\s{1,3}theo\b|\s*$)")
 
 
 def split_footer(cells: list[Snip]) -> tuple[list[Snip], list[Snip], Optional[Snip]]:
@@ -622,9 +622,10 @@ def split_footer(cells: list[Snip]) -> tuple[list[Snip], list[Snip], Optional[Sn
     in_recip = False
     last_sign = False
     named = False  # the signature block has its signer's name
-    for c in cells:
-        if _PHU_LUC.match(c.folded) and is_upper(c.text):
-            break  # an appendix starts: the footer ended above it
+    for k, c in enumerate(cells):
+        joined = c.folded + " " + cells[k + 1].folded if k + 1 < len(cells) else c.folded
+        if _PHU_LUC.match(joined) and is_upper(c.text):
+            break  # an appendix starts ("PHỤ LỤC", also wrapped "PHỤ / LỤC"): the footer ended above it
         if named and (_ATTACHED.match(c.folded) or (is_upper(c.text) and len(c.text.strip()) > 24
                                                     and not P.AUTH.match(c.folded))):
             break  # a heading after the signer's name: an attachment without "PHỤ LỤC"
@@ -665,6 +666,10 @@ def _signature_piece(c: Snip) -> bool:
                 or P.SIGN_NOTE.match(f) or looks_like_name(c.text) and c.col > 20)
 
 
+_ORG_WORD = re.compile(r"(?:bo|so|uy|ubnd|hdnd|cuc|vu|ban|phong|van|trung|tinh|huyen|xa|cac|doan|hoi|cong|tong|"
+                       r"chi|thanh|quan|truong|vien|benh|kho|bao|dai|lien|mat|nha|ngan|kiem|toa)\s")
+
+
 def _split_tail(c: Snip) -> tuple[Snip, Optional[Snip]]:
     """``- Như trên; PHÓ GIÁM ĐỐC`` → the recipient and the signature part."""
     t = c.text
@@ -675,7 +680,8 @@ def _split_tail(c: Snip) -> tuple[Snip, Optional[Snip]]:
             if rx is _UPPER_TAIL and not (vocab().office_re.match(" ".join(fold(tail).split()))
                                          or P.AUTH.match(fold(tail))):
                 continue
-            if rx is _NAME_TAIL and fold(tail).startswith(("vt", "van thu")):
-                continue
+            if rx is _NAME_TAIL and (fold(tail).startswith(("vt", "van thu")) or m.group("head").endswith(",")
+                                     or _ORG_WORD.match(fold(tail))):
+                continue  # "- Cục Thống kê, Bộ Tài" wraps an entry, no name follows
             return c[:m.end("head")], c[m.start("tail"):]
     return c, None
