@@ -533,3 +533,14 @@ def test_lower_case_thuc_hien_continues_the_line(vb):
     bases = _bases(vb, "Thực hiện Chỉ thị số 07/CT-TTg ngày 22/5/2013 về việc đẩy mạnh",
                    "thực hiện Chương trình tổng thể cải cách hành chính nhà nước giai đoạn 2011 - 2020;")
     assert [k for b in bases for k in b.keys()] == ["07/CT-TTg"]
+
+
+@pytest.mark.parametrize("heading", ["MỘT SỐ NHIỆM VỤ, GIẢI PHÁP", "NHIỆM\nVỤ, GIẢI PHÁP TRỌNG TÂM", "NỘI DUNG"])
+def test_items_main_list_under_task_section(vb, heading):
+    """GOLD items: the numbered list of the task section, not the Roman sections."""
+    rec = _plan(vb, ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "Nâng cao hiệu quả.", "2. Yêu cầu", "Bảo đảm tiến độ.",
+                     f"II. {heading}", "1. Rà soát văn bản.", "2. Đẩy nhanh tiến độ.", "3. Giữ vững an ninh.",
+                     "III. TỔ CHỨC THỰC HIỆN", "1. Sở Nội vụ chủ trì.", "2. Các sở phối hợp."))
+    assert [i.label for i in rec.items] == ["I", "II", "III"]
+    assert [i.label for i in rec.main_items()] == ["1", "2", "3"]
+    assert rec.main_items()[0].text.startswith("Rà soát")

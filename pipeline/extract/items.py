@@ -70,7 +70,7 @@ def build_tree(paras: list[Snip], text: Text) -> list[Item]:
     return roots
 
 
-_MAIN_HEADS = re.compile(r"^(?:cac\s+)?(?:noi\s+dung|nhiem\s+vu|nhiem\s+vu\s+(?:va|,)\s+giai\s+phap|nhiem\s+vu\s+chu\s+yeu|"
+_MAIN_HEADS = re.compile(r"^(?:cac\s+|mot\s+so\s+)?(?:noi\s+dung|nhiem\s+vu|nhiem\s+vu\s+(?:va|,)\s+giai\s+phap|nhiem\s+vu\s+chu\s+yeu|"
                          r"nhung\s+nhiem\s+vu|cac\s+nhiem\s+vu)\b")
 _NUMBERED = {"roman", "alpha_up", "decimal", "khoan", "la", "thu", "paren"}
 
@@ -83,7 +83,7 @@ def _walk(items: list[Item]):
 
 def main_list(items: list[Item]) -> list[Item]:
     for it in _walk(items):
-        head = fold(it.text.split("\n", 1)[0])
+        head = fold(" ".join(it.text.split()[:8]))  # headings wrap: "NHIỆM / VỤ, GIẢI PHÁP"
         kids = [c for c in it.children if c.kind in _NUMBERED]
         if len(kids) >= 2 and _MAIN_HEADS.match(head):
             return kids
