@@ -40,6 +40,7 @@ class Snip:
     line: int = 0
     col: int = 0
     blank_before: bool = False
+    rule_before: bool = False  # a rule line (``-----``, the line under a title) precedes
 
     @property
     def start(self) -> int:
@@ -57,7 +58,7 @@ class Snip:
         return f
 
     def __getitem__(self, sl: slice) -> "Snip":
-        return Snip(self.text[sl], self.offs[sl], self.line, self.col, self.blank_before)
+        return Snip(self.text[sl], self.offs[sl], self.line, self.col, self.blank_before, self.rule_before)
 
     def strip(self, chars: str | None = None) -> "Snip":
         t = self.text
@@ -79,7 +80,7 @@ class Snip:
             text.append(s.text)
             offs.extend(s.offs)
         first = snips[0] if snips else Snip("", [])
-        return Snip("".join(text), offs, first.line, first.col, first.blank_before)
+        return Snip("".join(text), offs, first.line, first.col, first.blank_before, first.rule_before)
 
     def collapsed(self) -> "Snip":
         """Runs of white space folded to one space, ends trimmed."""
@@ -106,12 +107,13 @@ def _cells(text: str) -> list[Snip]:
     """Split the clean text into cells: lines, cut at ``|`` and at column gaps."""
     cells: list[Snip] = []
     pos = 0
-    blank = False
+    blank = rule = False
     for lineno, line in enumerate(text.split("\n")):
         start = pos
         pos += len(line) + 1
         if not line.strip() or P.RULE.match(line):
             blank = True
+            rule = rule or bool(line.strip())
             continue
         if "|" in line or "   " in line.strip():
             bounds = [0] + [x for m in _CELL_SPLIT.finditer(line) for x in (m.start(), m.end())] + [len(line)]
@@ -127,10 +129,11 @@ def _cells(text: str) -> list[Snip]:
                 continue
             s.col = s.start - start
             s.blank_before = blank and first
+            s.rule_before = rule and first
             first = False
             cells.append(s)
         if not first:
-            blank = False
+            blank = rule = False
     return cells
 
 
@@ -405,7 +408,8 @@ def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
     while i < n:
         c = cells[i]
         f = " ".join(c.folded.split())
-        if (is_basis(c) or P.KINH_GUI.match(f) or P.NOI_NHAN.match(f)
+        underlined = not title and i + 1 < n and cells[i + 1].rule_before and heading is not None
+        if (is_basis(c) and not underlined or P.KINH_GUI.match(f) or P.NOI_NHAN.match(f)
                 or P.ENACT.match(f.strip(" *")) and is_upper(c.text)):
             break
         if title:

@@ -433,3 +433,16 @@ def test_digital_signature_lines_in_header(vb):
     assert rec.number == "123/QĐ-SGDĐT"
     assert rec.date == "2024-03-05"
     assert rec.place == "Hòa Bình"
+
+
+def test_title_underlined_is_a_title_even_when_it_opens_like_a_basis(vb):
+    """§2.5: the trích yếu sits under the heading, underlined; a title such as
+    ``Thực hiện nhiệm vụ … năm 2007`` is not a legal basis."""
+    from pipeline import parse_text
+    rec = parse_text("UỶ BAN NHÂN DÂN\nTHÀNH PHỐ VĨNH YÊN\n\nSố: 106/BC-UBND\n\n"
+                     "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+                     "Vĩnh Yên, ngày 20 tháng 11 năm 2007\n\nBÁO CÁO\n"
+                     "Thực hiện nhiệm vụ phát triển kinh tế - xã hội năm 2007, kế hoạch năm 2008\n"
+                     "-----------------------\n\nNăm 2007 là năm thứ hai thực hiện Nghị quyết Đại hội.\n")
+    assert rec.title == "Thực hiện nhiệm vụ phát triển kinh tế - xã hội năm 2007, kế hoạch năm 2008"
+    assert rec.legal_bases == []
