@@ -105,5 +105,10 @@ def evaluate(gold: Path = typer.Argument(..., exists=True, help="A gold.jsonl fi
         render_failures(report, out, field=failures, limit=limit)
 
 
+from .commands_view import register as _register_view  # noqa: E402  (view: one document as HTML)
+
+_register_view(app)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
