@@ -105,6 +105,10 @@ def evaluate(gold: Path = typer.Argument(..., exists=True, help="A gold.jsonl fi
         render_failures(report, out, field=failures, limit=limit)
 
 
+from .commands_store import register as _register_store  # noqa: E402  (index, search, show, export)
+
+_register_store(app)
+
 from .commands_view import register as _register_view  # noqa: E402  (view: one document as HTML)
 
 _register_view(app)
