@@ -371,6 +371,8 @@ def _place_start(text: str, date_start: int, taken: list[bool]) -> int:
     j = date_start
     while j > 0 and text[j - 1] in " \t":
         j -= 1
+    if j > 1 and text[j - 1] == "\n" and text[:j - 1].rstrip(" *")[-1:] == ",":
+        j = len(text[:j - 1].rstrip(" *"))  # "Đồng Tháp," / "ngày 01 tháng 12 năm 2025"
     if j == 0 or text[j - 1] != ",":
         return date_start
     j -= 1

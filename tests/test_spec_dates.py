@@ -36,6 +36,8 @@ LINES = [
     ("Thừa Thiên Huế, ngày 10 tháng 11 năm 2023", "2023-11-10", "Thừa Thiên Huế"),
     ("Đăk Nông, ngày 22 tháng 12 năm 2016", "2016-12-22", "Đăk Nông"),
     ("Phú Thọ, ngày 15 tháng 7 năm 2025", "2025-07-15", "Phú Thọ"),
+    ("Đồng Tháp,\nngày 01 tháng 12 năm 2025", "2025-12-01", "Đồng Tháp"),   # wrapped after the comma
+    ("*Đồng Tháp,\nngày 01 tháng 12 năm 2025*", "2025-12-01", "Đồng Tháp"),
 ]
 
 
