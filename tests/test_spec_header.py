@@ -183,6 +183,8 @@ ISSUERS = [
     (("BỘ QUỐC PHÒNG", "TỔNG CỤC HẬU CẦN -", "KỸ THUẬT"), "TỔNG CỤC HẬU CẦN - KỸ THUẬT", "BỘ QUỐC PHÒNG"),
     (("UBND TỈNH HÒA BÌNH", "SỞ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH"), "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH",
      "UBND TỈNH HÒA BÌNH"),
+    # a collegial word on its own line waits for its owner
+    (("THƯỜNG TRỰC", "HĐND - UBND TỈNH HÒA BÌNH"), "THƯỜNG TRỰC HĐND - UBND TỈNH HÒA BÌNH", None),
     # the short rule under the issuer is not part of it
     (("UBND TỈNH HÒA BÌNH", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "───────"), "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "UBND TỈNH HÒA BÌNH"),
     (("UBND TỈNH HÒA BÌNH", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "-------"), "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "UBND TỈNH HÒA BÌNH"),

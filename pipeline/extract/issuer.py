@@ -43,7 +43,8 @@ def _names(pieces: list[Snip]) -> list[Snip]:
             prev = " ".join(Snip.join(names[-1]).folded.split())
             # a name is never one word ("ỦY" / "BAN NHÂN DÂN"), nor ends with a
             # connector or a collegial word waiting for its owner
-            if len(prev.split()) == 1 or prev.endswith((" va", ",", "-", "–", " thuong vu", " thuong truc", " chap hanh")):
+            if len(prev.split()) == 1 or (" " + prev).endswith((" va", ",", "-", "–", " thuong vu", " thuong truc",
+                                                                 " chap hanh")):
                 starts = False
         if names and not starts:
             names[-1].append(p)
