@@ -231,6 +231,63 @@ def _grid_tables(t: Text) -> Text:
     return Text("".join(out), origin, t.source_len, t.notes)
 
 
+# A whole document on one line (some portal exports): the header and the
+# preamble are recognised on the line, and line breaks are put back before
+# the structural anchors that later stages read line by line.
+_CAPS = "A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ"
+_FLAT_HEADER = re.compile(r"C[ỘO]NG H[ÒO][AÀ] X[ÃA] H[ỘO]I|Độc lập\s*[-–]\s*Tự do|\bSố\s?:")
+_FLAT_BODY = re.compile(r"\b(?:Căn cứ|Kính gửi|Thực hiện|Theo đề nghị|Xét đề nghị)\b")
+_FLAT_BREAKS = re.compile(
+    r" (?=(?:C[ỘO]NG H[ÒO][AÀ] X[ÃA] H[ỘO]I|Độc lập\s*[-–]\s*Tự do|Số\s?:|V/v\s|Kính gửi\s?:|Nơi nhận\s?:))"
+    r"|(?<=[;.,:" + _CAPS + r"]) (?=(?:Căn cứ|Xét đề nghị|Theo đề nghị|Thực hiện)\s)"
+    r"|(?<=[.:;" + _CAPS + r"]) (?=Điều\s\d{1,3}[a-z]?\.)"
+    r"|(?<=[;:]) (?=[-–]\s)"
+    r"|(?<=[.:;]) (?=(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5})\.\s[" + _CAPS + r"])"
+    r"|(?<=\S) (?=(?:TM|KT|TL|TUQ)\.\s[" + _CAPS + r"])"
+    r"|(?<=Hạnh phúc) (?=\S)|(?<=năm \d{4}) (?=[" + _CAPS + r"]{2,}\s[" + _CAPS + r"]{2,})"
+    r"|(?<=[" + _CAPS + r",]) (?=(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|CHỈ THỊ|BAN HÀNH)\s?:?\s(?:Điều|\d|[IVX]+\.))"
+    r"|(?<=QUYẾT ĐỊNH|QUYẾT NGHỊ)(?=:?\sĐiều)")
+
+
+_FLAT_HEADING_WORDS = re.compile(r"(?:QUYẾT ĐỊNH|NGHỊ QUYẾT|KẾ HOẠCH|BÁO CÁO|THÔNG BÁO|TỜ TRÌNH|CHỈ THỊ|QUY ĐỊNH|QUY CHẾ|"
+                                 r"HƯỚNG DẪN|CHƯƠNG TRÌNH|ĐỀ ÁN|CÔNG ĐIỆN|THÔNG TƯ|NGHỊ ĐỊNH)")
+_FLAT_HEADING = re.compile(r" (?=[" + _CAPS + r"]{2,}\s)(?!HÀNH ĐỘNG|LIÊN|PHỐI HỢP)")
+
+
+def _heading_break(m: re.Match) -> str:
+    """A type heading run into its title on a restored line: ``QUYẾT ĐỊNH`` / ``BAN HÀNH…``."""
+    line_start = m.string.rfind("\n", 0, m.start()) + 1
+    return "\n" if _FLAT_HEADING_WORDS.fullmatch(m.string[line_start:m.start()]) else " "
+
+
+def _unflatten(t: Text) -> Text:
+    """Put line breaks back into a line that holds a whole header and
+    preamble (quốc hiệu or ``Số:`` *and* ``Căn cứ``/``Kính gửi``…): before the
+    quốc hiệu, ``Số:``, ``V/v``, ``Kính gửi``, basis openings, ``Điều N.``,
+    dashes and numbered points after a sentence end, signing prefixes, and
+    around the type heading and the enacting formula."""
+    if not any(len(ln) > 300 for ln in t.text.split("\n")):
+        return t
+    long_lines = [m for m in re.finditer(r"[^\n]{300,}", t.text)
+                  if _FLAT_HEADER.search(m.group(0)) and _FLAT_BODY.search(m.group(0))]
+    if not long_lines:
+        return t
+    spans = [m.span() for m in long_lines]
+
+    def brk(m: re.Match) -> str:
+        if not any(a <= m.start() < b for a, b in spans):
+            return m.group(0)
+        return "\n" if m.group(0) == " " else m.group(0) + "\n"
+
+    out = t.sub(_FLAT_BREAKS, brk)
+    out = out.sub(_FLAT_HEADING, _heading_break)
+    # the authority line that follows a capitalised title: "… CỦA CẤP TỈNH BỘ TRƯỞNG BỘ …" / "Căn cứ"
+    office = r"(?:BỘ TRƯỞNG|CHỦ TỊCH|GIÁM ĐỐC|THỦ TƯỚNG|TỔNG GIÁM ĐỐC|CỤC TRƯỞNG|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TRƯỞNG BAN|" \
+             r"ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|BAN THƯỜNG VỤ|BAN CHẤP HÀNH)"
+    auth = re.compile(r"(?m)(?<=[" + _CAPS + r"]) (?=" + office + r"(?:[ " + _CAPS + r",–-]*)\n(?:Căn cứ|Xét|Theo|Thực hiện))")
+    return out.sub(auth, "\n")
+
+
 def normalize(source: str, *, markup: bool = True) -> Text:
     """Clean ``source`` (spec §0) and return the text with its offset map.
 
@@ -250,6 +307,7 @@ def normalize(source: str, *, markup: bool = True) -> Text:
         t = t.sub(_MD_ESCAPE, lambda m: m.group(1))
         t = t.sub(_MD_EMPH, "")
         t = t.sub(_MD_HEADING, "")
+    t = _unflatten(t)
     return t
 
 

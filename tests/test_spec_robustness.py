@@ -479,3 +479,25 @@ def test_copy_block_does_not_replace_number_and_date(vb):
     assert rec.date == "2024-03-05"
     assert rec.place == "Hòa Bình"
     assert rec.doc_type == "Quyết định"
+
+
+def test_whole_document_on_one_line_is_restored():
+    """A portal export with every line break lost: the header, type heading,
+    title, authority line, bases and enacting formula are still found."""
+    import pipeline
+    flat = ("BỘ LAO ĐỘNG – THƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM BINH VÀ XÃ HỘI Độc lập – Tự do – Hạnh phúc "
+            "Số: 23/2007/QĐ-BLĐTBXH Hà Nội, ngày 05 tháng 10 năm 2007 QUYẾT ĐỊNH BAN HÀNH HỆ THỐNG CHỈ TIÊU "
+            "GIÁM SÁT GIẢM NGHÈO GIAI ĐOẠN 2006-2010 CỦA CẤP TỈNH BỘ TRƯỞNG BỘ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI "
+            "Căn cứ Nghị định số 29/2003/NĐ-CP ngày 31 tháng 3 năm 2003 của Chính phủ quy định chức năng của Bộ; "
+            "Căn cứ Quyết định số 42/2002/QĐ-TTg ngày 19 tháng 3 năm 2002 của Thủ tướng Chính phủ; "
+            "Xét đề nghị của Vụ trưởng Vụ Bảo trợ xã hội, QUYẾT ĐỊNH Điều 1. Ban hành kèm theo Quyết định này "
+            "hệ thống chỉ tiêu. Điều 2. Quyết định này có hiệu lực sau 15 ngày.")
+    rec = pipeline.parse_text(flat)
+    assert rec.number == "23/2007/QĐ-BLĐTBXH"
+    assert rec.date == "2007-10-05"
+    assert rec.doc_type == "Quyết định"
+    assert rec.title == "BAN HÀNH HỆ THỐNG CHỈ TIÊU GIÁM SÁT GIẢM NGHÈO GIAI ĐOẠN 2006-2010 CỦA CẤP TỈNH"
+    assert [k for b in rec.legal_bases for k in b.keys()] == ["29/2003/NĐ-CP", "42/2002/QĐ-TTg",
+                                                              "Vụ trưởng Vụ Bảo trợ xã hội"]
+    for a, b in [rec.provenance["number"].span]:
+        assert flat[a:b].startswith("Số")
