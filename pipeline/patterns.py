@@ -11,6 +11,7 @@ backtracks catastrophically on a long line.
 
 from __future__ import annotations
 
+import functools
 import re
 
 DASH = r"[-\u2010\u2011\u2012\u2013\u2014\u2212]"
@@ -91,6 +92,12 @@ ENUM = [
 
 def enum_kind(folded_line: str, clean_line: str) -> tuple[str, int] | None:
     """The enumeration marker that opens a line: ``(kind, marker_length)``."""
+    # every marker is decided within its first 40 characters
+    return _enum_kind(folded_line[:40], clean_line[:1])
+
+
+@functools.lru_cache(maxsize=8192)
+def _enum_kind(folded_line: str, clean_line: str) -> tuple[str, int] | None:
     for kind, rx in ENUM:
         m = rx.match(folded_line)
         if not m:

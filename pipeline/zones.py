@@ -21,6 +21,7 @@ it is rule-based and linear in the length of the text.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -58,7 +59,11 @@ class Snip:
         return f
 
     def __getitem__(self, sl: slice) -> "Snip":
-        return Snip(self.text[sl], self.offs[sl], self.line, self.col, self.blank_before, self.rule_before)
+        out = Snip(self.text[sl], self.offs[sl], self.line, self.col, self.blank_before, self.rule_before)
+        f = self.__dict__.get("_folded")
+        if f is not None and len(f) == len(self.text):
+            out.__dict__["_folded"] = f[sl]  # folding keeps lengths: a slice of the fold is the fold of the slice
+        return out
 
     def strip(self, chars: str | None = None) -> "Snip":
         t = self.text
@@ -80,7 +85,9 @@ class Snip:
             text.append(s.text)
             offs.extend(s.offs)
         first = snips[0] if snips else Snip("", [])
-        return Snip("".join(text), offs, first.line, first.col, first.blank_before, first.rule_before)
+        out = Snip("".join(text), offs, first.line, first.col, first.blank_before, first.rule_before)
+        out.__dict__["_folded"] = fold(sep).join(s.folded for s in snips)
+        return out
 
     def collapsed(self) -> "Snip":
         """Runs of white space folded to one space, ends trimmed."""
@@ -88,13 +95,17 @@ class Snip:
         return Snip.join(parts) if parts else self[0:0]
 
 
+_LOWER_RUN = re.compile(r"[^\W\d_]")
+
+
+@functools.lru_cache(maxsize=4096)
 def is_upper(s: str) -> bool:
     """Mostly capital letters (a heading, a body name, a title line)."""
-    letters = [c for c in s if c.isalpha()]
+    letters = len(_LOWER_RUN.findall(s))
     if not letters:
         return False
-    up = sum(1 for c in letters if c.isupper())
-    return up >= 0.85 * len(letters)
+    low = sum(1 for c in s if c.islower())
+    return letters - low >= 0.85 * letters
 
 
 # ---------------------------------------------------------------------------
@@ -106,6 +117,7 @@ _CELL_SPLIT = re.compile(r"\|| {3,}")
 def _cells(text: str) -> list[Snip]:
     """Split the clean text into cells: lines, cut at ``|`` and at column gaps."""
     cells: list[Snip] = []
+    folded = fold(text)  # once for the whole text; cells take slices
     pos = 0
     blank = rule = False
     for lineno, line in enumerate(text.split("\n")):
@@ -124,6 +136,7 @@ def _cells(text: str) -> list[Snip]:
         for a, b in pieces:
             seg = line[a:b]
             s = Snip(seg, list(range(start + a, start + b)), lineno, a)
+            s.__dict__["_folded"] = folded[start + a:start + b]
             s = s.strip()
             if not s:
                 continue
