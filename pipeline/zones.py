@@ -343,7 +343,10 @@ def _zone_header(lay: Layout, cells: list[Snip]) -> None:
 
     def flush():
         if cur:
-            s = region[cur[0]:cur[-1] + 1].strip(" ,;|")
+            s = region[cur[0]:cur[-1] + 1].strip(" |")
+            while s.text[:1] in (",", ";"):  # a trailing comma belongs to a wrapped V/v line
+                s = s[1:].strip(" |")
+            s = s.strip(" ;")
             if s and not P.RULE.match(s.text):
                 residue.append(s)
             cur.clear()
@@ -445,7 +448,7 @@ def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
             else:
                 cont = (c.text[:1].islower() or c.text[:1].isdigit() or c.text[:1] in "(–-"
                         or (not c.blank_before and not prev.rstrip().endswith((".", ":", ";"))
-                            and not is_upper(c.text) and len(prev) > 50))
+                            and not is_upper(c.text) and (len(prev) > 50 or _DANGLING.search(fold(prev)))))
                 if not cont or P.enum_kind(f, c.text):
                     break
         else:
@@ -616,7 +619,7 @@ def paragraphs(cells: list[Snip], preamble: bool | str = False) -> list[Snip]:
 # ---------------------------------------------------------------------------
 # Footer: Nơi nhận (left) and signature (right), also when flattened (spec §8.3)
 
-_NAME_TAIL = re.compile(r"^(?P<head>.*?[;.,:])\s+(?P<tail>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ.]*\s+){1,5}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)$")
+_NAME_TAIL = re.compile(r"^(?P<head>.*?[;.,:])\s+(?P<tail>(?:[A-ZĐÀ-Ỹ](?:[\wÀ-ỹ]*|\.)\s+){1,5}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)$")
 _UPPER_TAIL = re.compile(r"^(?P<head>.*?[;.,:])\s+(?P<tail>[^a-zà-ỹ;]{3,}[A-ZĐÀ-Ỹ.])$")
 
 
