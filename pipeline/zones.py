@@ -207,7 +207,7 @@ def _is_body_line(cell: Snip) -> bool:
 
 
 # header anchors, searched in the folded header text
-_HEADER_RX = [("quoc_hieu", P.QUOC_HIEU), ("tieu_ngu", P.TIEU_NGU), ("party", P.PARTY_HEAD),
+_HEADER_RX = [("quoc_hieu", P.QUOC_HIEU), ("tieu_ngu", P.TIEU_NGU), ("party", P.PARTY_HEAD), ("youth", P.YOUTH_HEAD),
               ("number", P.NUMBER_PARTY), ("number", P.NUMBER_STATE), ("date", P.DATE_WORDS)]
 
 
@@ -333,8 +333,10 @@ def _zone_header(lay: Layout, cells: list[Snip]) -> None:
     anchors.sort(key=lambda a: a.snip.start)
     lay.header_anchors = anchors
     kinds = {a.kind for a in anchors}
-    lay.has_header = bool(kinds & {"quoc_hieu", "tieu_ngu", "party"})
-    lay.regime = "party" if "party" in kinds else ("state" if lay.has_header else None)
+    lay.has_header = bool(kinds & {"quoc_hieu", "tieu_ngu", "party", "youth"})
+    # §9: the Youth Union writes "ĐOÀN TNCS HỒ CHÍ MINH" where the quốc hiệu stands
+    lay.regime = ("youth-union" if "youth" in kinds and "quoc_hieu" not in kinds else
+                  "party" if "party" in kinds else ("state" if lay.has_header else None))
 
     # the residue: text of the region outside every anchor, cut into pieces
     first_value = min((a.snip.start for a in anchors if a.kind in ("number", "date")), default=None)

@@ -19,7 +19,7 @@ def conformance(rec: Record, *, has_header_block: bool, has_quoc_hieu: bool, com
         w.append("blank number")
     if not has_header_block:
         w.append("no header")
-    elif not has_quoc_hieu and rec.regime != "party":
+    elif not has_quoc_hieu and rec.regime not in ("party", "youth-union"):
         w.append("missing quốc hiệu")
     if complete and not rec.recipients and rec.doc_type != "Công văn":
         w.append("no recipients: no Nơi nhận list")
