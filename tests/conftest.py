@@ -178,7 +178,6 @@ KNOWN_GAPS = {
     'tests/test_spec_footer.py::test_footer_flattened_rows[one space, note and purpose]',
     'tests/test_spec_footer.py::test_footer_flattened_rows[stacked TM. KT.]',
     'tests/test_spec_header.py::test_quoc_hieu_broken_across_lines[interleaved with a two-line issuer]',
-    'tests/test_spec_robustness.py::test_warning_symbol_type_mismatch[QUY DINH + So 66-QD/TW]',
 }
 
 
