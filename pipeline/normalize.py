@@ -139,6 +139,11 @@ _MD_LINE_BREAK = re.compile(r"(?m)\\(?=[ \\]*(?:\||$)| {2,})")
 _MD_EMPH = re.compile(r"\*{2,3}|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w_])__(?=\S)|(?<=\S)__(?![\w_])")
 _MD_HEADING = re.compile(r"(?m)^[ ]{0,3}#{1,6}[ ]+")
 _CR_IN_LINE = re.compile(r"\r(?!\n)")
+# §1: page numbers at a page break ("\f2", "- 2 -", "Trang 2/5") are not text;
+# the page break itself becomes a line break
+_PAGE_NUMBER = re.compile(r"(?m)\f[ \t]*(?:[-–][ \t]*)?\d{1,4}(?:[ \t]*[-–])?[ \t]*(?:\n|$)"
+                          r"|^[ \t]*(?:[-–][ \t]*\d{1,4}[ \t]*[-–]|Trang[ \t]+\d{1,4}(?:[ \t]*/[ \t]*\d{1,4})?)[ \t]*(?:\n|$)")
+_FORM_FEED = re.compile(r"\f")
 
 
 def _nfc(m: re.Match) -> str:
@@ -296,6 +301,8 @@ def normalize(source: str, *, markup: bool = True) -> Text:
     """
     t = Text.from_source(source)
     t = t.sub(_CR_IN_LINE, "\n")
+    t = t.sub(_PAGE_NUMBER, "")
+    t = t.sub(_FORM_FEED, "\n")
     t = t.sub(_DECOMPOSED, _nfc)
     t = t.sub(_LOOKALIKE, lambda m: _LOOKALIKE_MAP[m.group(0)])
     if markup:

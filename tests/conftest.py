@@ -173,7 +173,6 @@ def vb() -> Builder:
 # strict xfail: the suite fails as soon as one starts passing, so the entry
 # must then be removed.  Fix the parser, not the expectation.
 KNOWN_GAPS = {
-    'tests/test_spec_body.py::test_page_number_line_is_dropped',
     'tests/test_spec_footer.py::test_recipients_wrapped_lines_joined[- Nhu tren;]',
     'tests/test_spec_footer.py::test_footer_flattened_rows[one space, note and purpose]',
     'tests/test_spec_footer.py::test_footer_flattened_rows[stacked TM. KT.]',
