@@ -37,6 +37,7 @@ import hashlib
 import json
 import os
 import signal
+import sqlite3
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -135,16 +136,23 @@ def parser_version() -> str:
 # ---------------------------------------------------------------------------
 # Which files
 
+# suffixes that name a document even when the content does not say which
+# format it is (a text file saved as .docx still parses)
+_DOC_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".htm", ".html", ".pdf", ".docx", ".docm", ".doc",
+                 ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+
+
 def recognized(path: Path, head: bytes) -> Optional[str]:
-    """The format of a file, or None when vanban does not take it for a
-    document: formats told by their first bytes (PDF, DOCX, images…), the
-    reader table's formats, and text files with a known extension."""
-    from ..ingest import READERS, _TEXT_EXT, sniff
+    """The format of a file as :func:`pipeline.ingest.sniff` tells it from
+    the first bytes, or None when vanban does not take the file for a
+    document: plain text under an unknown extension (``.py``, ``.json``, no
+    extension) and zip archives that are not DOCX."""
+    from .. import ingest
     suffix = path.suffix.lower()
-    fmt = sniff(head, suffix)
-    if fmt == "txt" and suffix not in _TEXT_EXT and fmt not in READERS:
+    fmt = ingest.sniff(head, suffix)
+    if fmt == "zip" and "zip" not in ingest.READERS:
         return None
-    if fmt in ("zip",) and fmt not in READERS:
+    if fmt == "txt" and suffix not in _DOC_SUFFIXES and suffix not in getattr(ingest, "_TEXT_EXT", {}):
         return None
     return fmt
 
@@ -440,6 +448,7 @@ def index(roots: Iterable[Union[str, os.PathLike]], db: Union[str, os.PathLike],
         conn = schema.connect(str(db))
     except Exception as e:
         raise RunError(f"cannot open the archive {db}: {e}") from e
+    run_id = None
     try:
         stats.parser_version = version = parser_version()
         run_id = conn.execute("INSERT INTO runs (started_at, roots, parser_version, mode, status) "
@@ -470,15 +479,27 @@ def index(roots: Iterable[Union[str, os.PathLike]], db: Union[str, os.PathLike],
     except KeyboardInterrupt:
         if conn.in_transaction:
             conn.execute("COMMIT")  # what was stored is complete: keep it
-        raise
-    except RunError:
+        _end_run(conn, run_id, "interrupted", stats)
         raise
     except Exception as e:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
+        _end_run(conn, run_id, f"failed: {e}", stats)
+        if isinstance(e, RunError):
+            raise
         raise RunError(f"{type(e).__name__}: {e}") from e
     finally:
         conn.close()
+
+
+def _end_run(conn, run_id: Optional[int], status: str, stats: IndexStats) -> None:
+    if run_id is None:
+        return
+    try:
+        conn.execute("UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
+                     (_now(), status, json.dumps(stats.to_dict(), ensure_ascii=False), run_id))
+    except sqlite3.Error:  # the archive itself is the problem: nothing to record it in
+        pass
 
 
 def _check(conn, roots: list[Path], version: str, retry_errors: bool, stats: IndexStats,
