@@ -165,7 +165,7 @@ def resolve(place: Optional[str], date: Optional[str] = None, tiers: tuple[str, 
     """The province(s) a place name belongs to, or ``None`` when unknown or
     ambiguous across 2025 units.  ``date`` (ISO) gates the new commune names,
     which exist only from 01/07/2025; ``tiers`` limits the lookup."""
-    if not place or not place.strip():
+    if not isinstance(place, str) or not place.strip():  # None, or NaN from a DataFrame
         return None
     t = table()
     k = key(_strip(place, _PROVINCE_PREFIX))
@@ -239,7 +239,7 @@ def _issuer_mentions(issuer: str):
 def issuer_province(issuer: Optional[str]) -> Optional[str]:
     """The 2025 unit of the province (or city) an issuer name contains:
     ``UBND TỈNH HÒA BÌNH`` → ``Phú Thọ``; ``None`` when it names none."""
-    for _, _, hit in _issuer_mentions(issuer or ""):
+    for _, _, hit in _issuer_mentions(issuer if isinstance(issuer, str) else ""):
         return hit.unit_2025
     return None
 
@@ -256,7 +256,7 @@ def issuer_2025(issuer: Optional[str]) -> Optional[str]:
     → ``Thành ủy Hải Phòng``.  Names of units that still exist are unchanged;
     district-level bodies (dissolved on 01/07/2025) and the 2025 agency
     renames (spec §10.4) are not rewritten."""
-    if not issuer:
+    if not isinstance(issuer, str) or not issuer:  # None, or NaN from a DataFrame: as given
         return issuer
     out, last = [], 0
     for (ks, ke), (ns, ne), hit in _issuer_mentions(issuer):
