@@ -694,9 +694,18 @@ _ORG_WORD = re.compile(r"(?:bo|so|uy|ubnd|hdnd|cuc|vu|ban|phong|van|trung|tinh|h
                        r"chi|thanh|quan|truong|vien|benh|kho|bao|dai|lien|mat|nha|ngan|kiem|toa)\s")
 
 
+_NOTE_TAIL = re.compile(r"^(?P<head>.*[;.,:])\s+(?P<tail>[(\[][^()\[\]]{2,40}[)\]])$")
+
+
+_PREFIX_END = re.compile(r"(?P<sep>[;.,:])\s+(?P<prefix>(?:T/M|K/T|T/L|TM|KT|TL|TUQ|Q)\.?)$")
+
+
 def _split_tail(c: Snip) -> tuple[Snip, Optional[Snip]]:
     """``- Như trên; PHÓ GIÁM ĐỐC`` → the recipient and the signature part."""
     t = c.text
+    nm = _NOTE_TAIL.match(t)
+    if nm and P.SIGN_NOTE.match(fold(nm.group("tail"))):
+        return c[:nm.end("head")], c[nm.start("tail"):]  # "- UBND tỉnh (để b/c); (Đã ký)"
     for rx in (_UPPER_TAIL, _NAME_TAIL):
         m = rx.match(t)
         if m:
@@ -707,5 +716,9 @@ def _split_tail(c: Snip) -> tuple[Snip, Optional[Snip]]:
             if rx is _NAME_TAIL and (fold(tail).startswith(("vt", "van thu")) or m.group("head").endswith(",")
                                      or _ORG_WORD.match(fold(tail))):
                 continue  # "- Cục Thống kê, Bộ Tài" wraps an entry, no name follows
-            return c[:m.end("head")], c[m.start("tail"):]
+            head_end, tail_start = m.end("head"), m.start("tail")
+            pm = _PREFIX_END.search(t, 0, head_end)
+            if pm:  # "- Như Điều 3; KT. CHỦ TỊCH": the prefix belongs to the signature
+                head_end, tail_start = pm.start("sep") + 1, pm.start("prefix")
+            return c[:head_end], c[tail_start:]
     return c, None
