@@ -9,8 +9,9 @@ index of the same folder.  The script reports; it never fails (exit code 0).
 Documents: by default the sample corpus (corpus/sample, 15 documents) copied
 ``--copies`` times (default 20: 300 files) into a temporary folder, each copy's
 bytes made unique with trailing blank lines so that every file is parsed
-rather than copied from a stored twin; ``--docs DIR`` (repeatable) indexes
-those folders instead.  Every measurement is in this process, after a warm-up
+rather than copied from a stored twin; ``--docs DIR`` (repeatable) indexes a
+temporary copy of those folders instead (the script edits one file to time a
+one-change run; the originals are never touched).  Every measurement is in this process, after a warm-up
 parse (imports, vocabularies), into a fresh archive, timed with
 ``time.perf_counter`` around :func:`pipeline.store.index` (the parser version
 computed once, before the first run); the Dask clusters
@@ -71,8 +72,11 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="vanban-bench-"))
     try:
-        roots = args.docs or [make_corpus(tmp / "docs", args.copies)]
-        what = ", ".join(str(r) for r in roots) if args.docs else f"corpus/sample x {args.copies} (unique bytes)"
+        # the folders are indexed from a copy: the script changes a file, and
+        # must never touch the originals
+        roots = ([Path(shutil.copytree(d, tmp / "docs" / f"{i}-{d.name}")) for i, d in enumerate(args.docs)]
+                 if args.docs else [make_corpus(tmp / "docs", args.copies)])
+        what = ", ".join(str(r) for r in args.docs) if args.docs else f"corpus/sample x {args.copies} (unique bytes)"
         pipeline.parse(ROOT / "corpus" / "sample" / "sample-01-quyet-dinh.txt")  # warm-up
 
         load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
