@@ -672,7 +672,8 @@ def split_footer(cells: list[Snip]) -> tuple[list[Snip], list[Snip], Optional[Sn
             if tail is not None:
                 sign.append(tail)
             continue
-        if in_recip and recip and not _signature_piece(c) and not (last_sign and looks_like_name(c.text)):
+        hanging = bool(recip) and recip[-1].text.rstrip().endswith(",") and not P.AUTH.match(f)
+        if in_recip and recip and (not _signature_piece(c) or hanging) and not (last_sign and looks_like_name(c.text)):
             prev = recip[-1].text.rstrip()
             if c.text[:1].islower() or not prev.endswith((";", ".", ":")):
                 recip.append(c)
