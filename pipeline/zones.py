@@ -299,6 +299,25 @@ def zone(text: Text) -> Layout:
     return lay
 
 
+def _interleaved_quoc_hieu(cells: list[Snip], region: Snip, taken: list[bool], anchors: list) -> None:
+    """§8.3: rows interleaved so that a left-column line sits between the
+    pieces of the quốc hiệu (``UBND TỈNH`` ``CỘNG HÒA XÃ HỘI`` / ``SỞ …``
+    ``CHỦ NGHĨA VIỆT NAM``): look for it in the right-hand cells alone."""
+    right = [c for c in cells if c.col > 0]
+    if len(right) < 2:
+        return
+    joined = Snip.join(right, " ")
+    m = P.QUOC_HIEU.search(joined.folded)
+    if not m:
+        return
+    sub = joined[m.start():m.end()]
+    used = set(sub.offs)
+    for k, o in enumerate(region.offs):
+        if o in used:
+            taken[k] = True
+    anchors.append(Anchor("quoc_hieu", sub, P.QUOC_HIEU.match(sub.folded)))
+
+
 def _zone_header(lay: Layout, cells: list[Snip]) -> None:
     if not cells:
         return
@@ -330,6 +349,8 @@ def _zone_header(lay: Layout, cells: list[Snip]) -> None:
             anchors.append(Anchor(kind, sub, rx.match(folded[a:b]) if kind != "date" else rx.search(fold(sub.text))))
             if kind == "number":
                 break
+    if not any(a.kind == "quoc_hieu" for a in anchors):
+        _interleaved_quoc_hieu(cells, region, taken, anchors)
     anchors.sort(key=lambda a: a.snip.start)
     lay.header_anchors = anchors
     kinds = {a.kind for a in anchors}

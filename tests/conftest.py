@@ -173,7 +173,6 @@ def vb() -> Builder:
 # strict xfail: the suite fails as soon as one starts passing, so the entry
 # must then be removed.  Fix the parser, not the expectation.
 KNOWN_GAPS = {
-    'tests/test_spec_header.py::test_quoc_hieu_broken_across_lines[interleaved with a two-line issuer]',
 }
 
 
