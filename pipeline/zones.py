@@ -693,7 +693,8 @@ def split_footer(cells: list[Snip]) -> tuple[list[Snip], list[Snip], Optional[Sn
             if tail is not None:
                 sign.append(tail)
             continue
-        hanging = bool(recip) and recip[-1].text.rstrip().endswith(",") and not P.AUTH.match(f)
+        hanging = (bool(recip) and recip[-1].text.rstrip().endswith(",") and not P.AUTH.match(f)
+                   and c.line != recip[-1].line and c.col <= recip[-1].col + 4)  # wrapped, not the column beside
         if in_recip and recip and (not _signature_piece(c) or hanging) and not (last_sign and looks_like_name(c.text)):
             prev = recip[-1].text.rstrip()
             if c.text[:1].islower() or not prev.endswith((";", ".", ":")):
