@@ -90,9 +90,13 @@ def _laws_by_name(text: str, folded: str, taken: list[tuple[int, int]]) -> list[
     out: list[Reference] = []
     named: set[str] = set()
     pos = 0
+    d_next = u_next = None  # each pattern's next match, searched again only once passed
     while True:
-        m = _LAW_DATED.search(folded, pos)
-        u = _LAW_UNDATED.search(folded, pos)
+        if d_next is None or (d_next is not False and d_next.start() < pos):
+            d_next = _LAW_DATED.search(folded, pos) or False
+        if u_next is None or (u_next is not False and u_next.start() < pos):
+            u_next = _LAW_UNDATED.search(folded, pos) or False
+        m, u = d_next or None, u_next or None
         if m is None or (u is not None and u.start() < m.start()) or m.group("n").count(",") > 2:
             m = u
         if m is None:
