@@ -84,6 +84,7 @@ def sniff(data: bytes, suffix: str) -> str:
 # only when a file of its format arrives.
 READERS: dict[str, str] = {
     "docx": ".docx:read_docx",
+    "html": ".html:read_html",
     "pdf": ".pdf:read_pdf",
     "image": ".ocr:read_image",
 }
@@ -105,6 +106,7 @@ def read(path: str | Path, data: bytes | None = None) -> Source:
         text, enc, warns = decode(data)
         if enc == "binary":
             return Source("", "binary", str(path), sha, None, None, warns)
-        return Source(text, fmt, str(path), sha, enc, None, warns)
+        legacy = enc.rsplit("+", 1)[-1] if enc.endswith(("tcvn3", "vni")) else None
+        return Source(text, fmt, str(path), sha, enc, None, warns, method=legacy or "text")
     return Source("", fmt, str(path), sha, None, None,
                   [f"unsupported format: {fmt} (this version reads text, Markdown and HTML)"])

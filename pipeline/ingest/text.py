@@ -1,13 +1,19 @@
 """Decoding text files: UTF-8 (with or without BOM), UTF-16 (BOM or
-NUL-pattern), Windows-1258; binary content is refused with a warning.
+NUL-pattern), Windows-1258, and the legacy TCVN3 (ABC) and VNI encodings;
+binary content is refused with a warning.
 
 Windows-1258 writes tone marks as combining characters; ``normalize``
-composes them (NFC).  Legacy TCVN3/VNI byte fonts are a separate issue.
+composes them (NFC).  TCVN3/VNI are recognised by character statistics
+(:mod:`pipeline.ingest.legacy`), both as raw bytes and as legacy codes that
+were already read as Windows-1252 and saved as UTF-8; the encoding then
+reads ``tcvn3``/``vni`` (``utf-8+tcvn3`` for the second case).
 """
 
 from __future__ import annotations
 
 import codecs
+
+from .legacy import decode_legacy, fix_legacy
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -20,6 +26,19 @@ def _looks_binary(data: bytes) -> bool:
 
 def decode(data: bytes) -> tuple[str, str, list[str]]:
     """``(text, encoding, warnings)``; encoding ``"binary"`` when it is not text."""
+    text, enc, warns = _decode(data)
+    if enc == "binary":
+        return text, enc, warns
+    if enc in ("cp1258", "latin-1"):
+        fixed, name = decode_legacy(data, text)
+        if name:
+            return fixed, name, [w for w in warns if "Latin-1" not in w]
+        return text, enc, warns
+    fixed, name = fix_legacy(text)
+    return (fixed, f"{enc}+{name}", warns) if name else (text, enc, warns)
+
+
+def _decode(data: bytes) -> tuple[str, str, list[str]]:
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
