@@ -77,10 +77,11 @@ def test_own_corpus_meets_its_floors():
     assert floors_check(report, OWN_FLOORS) == []
 
 
-DEV_FLOORS = {  # text and Markdown files of ../shared/corpus/dev
-    "doc_type.strict": 0.97, "number.strict": 0.97, "date.strict": 0.97, "place.strict": 0.97,
-    "issuer.soft": 0.95, "issuer_parent.soft": 0.95, "title.soft": 0.95, "header": 0.93,
-    "recipients.f1": 0.95, "legal_bases.p": 0.94, "legal_bases.r": 0.93, "signers.name.f1": 0.95,
+DEV_FLOORS = {  # text and Markdown files of ../shared/corpus/dev (measured: all 1.00 but title .972 strict,
+    # legal bases P .968 R .965, recipients F1 .989)
+    "doc_type.strict": 0.98, "number.strict": 0.98, "date.strict": 0.98, "place.strict": 0.98,
+    "issuer.soft": 0.97, "issuer_parent.soft": 0.97, "title.soft": 0.97, "header": 0.95,
+    "recipients.f1": 0.96, "legal_bases.p": 0.95, "legal_bases.r": 0.95, "signers.name.f1": 0.97,
     "items.f1": 0.95,
 }
 
