@@ -125,9 +125,16 @@ def restore_capitals(text: str) -> str:
     return _SEGMENT.sub(seg, text)
 
 
-def _convert(text: str, name: str) -> str:
+def to_unicode(text: str, name: str) -> str:
+    """Legacy ``text`` (codes read as Windows-1252/Latin-1) in Unicode: the
+    table conversion, then, for TCVN3, :func:`restore_capitals`.  For callers
+    that decide the encoding once (``fix_legacy`` on a sample) and convert
+    many pieces."""
     out = convert(text, name)
     return restore_capitals(out) if name == "tcvn3" else out
+
+
+_convert = to_unicode
 
 
 def decode_bytes(data: bytes, name: str) -> str:
