@@ -9,13 +9,16 @@ A run has three phases:
    whose content is already stored under another path (a copy, a move) gets
    that record copied; files that vanished from the folders are marked
    ``deleted`` (their rows stay); files that came back are unmarked.
-2. **Parse.** The files left are parsed in this process (``workers=1``), in a
-   local process pool (``workers=N``, :mod:`pebble`, which kills and replaces a
-   worker stuck past the time limit) or on a dask.distributed cluster
-   (``dask=ADDRESS`` or ``"local"``; the file bytes travel with the task, so
-   workers need no shared file system).  Every document has a time limit; a
-   document that fails or exceeds it gets an ``error`` row with the reason
-   and the run goes on.
+2. **Parse.** The files left are parsed in worker processes: one
+   (``workers=1``) or a pool of N (``workers=N``), run by :mod:`pebble`, which
+   kills and replaces a worker stuck past the time limit or dead of a crash;
+   or on a dask.distributed cluster (``dask=ADDRESS`` or ``"local"``; the file
+   bytes travel with the task, so workers need no shared file system).  Every
+   document is parsed under the limits of :mod:`pipeline.limits` (time,
+   memory, pages, file size); a document that fails, yields no text or hits
+   a limit gets an ``error`` row with the reason (``limit: …``,
+   ``timeout: …``) and the run goes on.  ``isolate=False`` parses in this
+   process instead (debugging; no memory limit, no protection from a crash).
 3. **Store.** Only this process writes.  Results are stored as they arrive,
    in transactions of ``batch`` documents (or two seconds); each document's
    row is an upsert keyed by path plus a replacement of its child rows, so a
@@ -45,6 +48,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
+from .. import limits as L
 from . import graph, rows, schema
 
 DEFAULT_TIMEOUT = 60.0
@@ -91,6 +95,7 @@ class IndexStats:
     parser_version: str = ""
     mode: str = "serial"
     error_list: list[tuple[str, str]] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # folders that could not be listed
     graph: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -157,15 +162,21 @@ def recognized(path: Path, head: bytes) -> Optional[str]:
     return fmt
 
 
-def walk(roots: Iterable[Path]) -> Iterator[Path]:
-    """Files under ``roots`` (folders walked recursively, hidden names skipped),
-    as absolute paths, sorted."""
+def walk(roots: Iterable[Path], unreadable: Optional[list[tuple[str, str]]] = None) -> Iterator[Path]:
+    """Files under ``roots`` (folders walked recursively, hidden names skipped,
+    symbolic links to folders not followed, so a link loop is harmless), as
+    absolute paths, sorted.  Folders that cannot be listed are appended to
+    ``unreadable`` as ``(path, reason)``."""
+    def onerror(e: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((e.filename or "?", f"{type(e).__name__}: {e.strerror or e}"))
+
     for root in roots:
         root = Path(os.path.abspath(root))
         if root.is_file():
             yield root
             continue
-        for dirpath, dirnames, filenames in os.walk(root):
+        for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if not name.startswith("."):
@@ -175,20 +186,35 @@ def walk(roots: Iterable[Path]) -> Iterator[Path]:
 # ---------------------------------------------------------------------------
 # Parsing one document (runs in workers)
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Raised by the alarm inside the parse.  A BaseException, like
+    KeyboardInterrupt, so that a reader's ``except Exception`` (one bad page
+    must not lose the document) does not swallow it and carry on."""
 
 
 def _alarm(signum, frame):  # pragma: no cover - signal handler
     raise _Timeout()
 
 
-def _parse(path: str, data: bytes) -> tuple[str, str]:
+def _parse(path: str, data: bytes, limits: Optional[L.Limits] = None) -> tuple[str, Optional[str], str]:
+    """``(status, error, record JSON)``: ``error`` when no text could be read
+    (the reader's reason: encrypted, corrupt, binary, empty…)."""
     from ..document import build_record
     from ..ingest import read
-    rec = build_record(read(path, data=data))
-    status = "unsupported" if any(w.startswith("unsupported format") for w in rec.warnings) else "ok"
-    return status, rec.to_json(with_text=True)
+    note = None
+    if limits is not None and limits.pages:
+        whole = data
+        data, note = L.cap_pdf_pages(data, limits.pages)
+    src = read(path, data=data)
+    if note:
+        src.warnings.insert(0, note)
+        src.sha256 = hashlib.sha256(whole).hexdigest()  # the file's hash, not the cut copy's
+    rec = build_record(src)
+    if any(w.startswith("unsupported format") for w in rec.warnings):
+        return "unsupported", None, rec.to_json(with_text=True)
+    if not rec.text.strip():
+        return "error", "; ".join(rec.warnings) or "empty document: no text", rec.to_json(with_text=True)
+    return "ok", None, rec.to_json(with_text=True)
 
 
 def _error_record(path: str, sha: Optional[str], reason: str) -> str:
@@ -196,24 +222,36 @@ def _error_record(path: str, sha: Optional[str], reason: str) -> str:
     return Record(path=path, sha256=sha, warnings=[f"parse error: {reason}"]).to_json(with_text=True)
 
 
-def parse_job(path: str, data: Optional[bytes] = None, timeout: Optional[float] = DEFAULT_TIMEOUT) -> Result:
+def parse_job(path: str, data: Optional[bytes] = None, timeout: Optional[float] = DEFAULT_TIMEOUT,
+              limits: Optional[L.Limits] = None) -> Result:
     """Parse one file (its bytes when given, else read from ``path``) within
-    ``timeout`` seconds; never raises.  In a main thread the limit is a
-    SIGALRM that interrupts the parse; elsewhere (dask worker threads) the
-    parse runs in a helper thread that is abandoned when it overruns."""
+    ``timeout`` seconds and the page and file-size ``limits``; never raises.
+    In a main thread the limit is a SIGALRM that interrupts the parse;
+    elsewhere (dask worker threads) the parse runs in a helper thread that is
+    abandoned when it overruns."""
     t0 = time.perf_counter()
     sha = size = None
+    memory_mb = limits.memory_mb if limits is not None else None
     try:
         if data is None:
+            too_big = L.file_size_error(os.stat(path).st_size, limits) if limits is not None else None
+            if too_big:
+                sha, size = _hash_file(path)
+                return Result(path, sha, size, "error", too_big, _error_record(path, sha, too_big),
+                              time.perf_counter() - t0)
             data = Path(path).read_bytes()
         sha, size = hashlib.sha256(data).hexdigest(), len(data)
+        too_big = L.file_size_error(size, limits) if limits is not None else None
+        if too_big:
+            return Result(path, sha, size, "error", too_big, _error_record(path, sha, too_big),
+                          time.perf_counter() - t0)
         if not timeout:
-            status, js = _parse(path, data)
+            status, error, js = _parse(path, data, limits)
         elif threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
             old = signal.signal(signal.SIGALRM, _alarm)
             signal.setitimer(signal.ITIMER_REAL, timeout)
             try:
-                status, js = _parse(path, data)
+                status, error, js = _parse(path, data, limits)
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, old)
@@ -222,7 +260,7 @@ def parse_job(path: str, data: Optional[bytes] = None, timeout: Optional[float] 
 
             def run():
                 try:
-                    box["r"] = _parse(path, data)
+                    box["r"] = _parse(path, data, limits)
                 except BaseException as e:  # noqa: BLE001 - reported as the document's error
                     box["e"] = e
 
@@ -233,44 +271,65 @@ def parse_job(path: str, data: Optional[bytes] = None, timeout: Optional[float] 
                 raise _Timeout()
             if "e" in box:
                 raise box["e"]
-            status, js = box["r"]
-        return Result(path, sha, size, status, None, js, time.perf_counter() - t0)
+            status, error, js = box["r"]
+        return Result(path, sha, size, status, error, js, time.perf_counter() - t0)
     except _Timeout:
         reason = f"timeout: parsing took longer than {timeout:g} s"
     except MemoryError:
-        reason = "MemoryError: the document is too large to parse"
+        reason = L.memory_reason(memory_mb)
     except Exception as e:  # a bad document must not stop the run
         reason = f"{type(e).__name__}: {e}"
     return Result(path, sha, size, "error", reason, _error_record(path, sha, reason), time.perf_counter() - t0)
 
 
-def _parse_chunk(jobs: list[tuple[str, bytes]], timeout: Optional[float]) -> list[Result]:
-    return [parse_job(p, d, timeout) for p, d in jobs]
+def _hash_file(path: str) -> tuple[str, int]:
+    h, size = hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _parse_chunk(jobs: list[tuple[str, bytes]], timeout: Optional[float],
+                 limits: Optional[L.Limits] = None) -> list[Result]:
+    return [parse_job(p, d, timeout, limits) for p, d in jobs]
+
+
+def _init_worker(memory_mb: Optional[int]) -> None:
+    """Runs once in every pool worker: the per-document memory limit."""
+    L.apply_memory_limit(memory_mb)
 
 
 # ---------------------------------------------------------------------------
 # Executors: each yields Results as they complete
 
-def _serial(paths: list[str], timeout: Optional[float]) -> Iterator[Result]:
+def _serial(paths: list[str], timeout: Optional[float], limits: Optional[L.Limits] = None) -> Iterator[Result]:
     for p in paths:
-        yield parse_job(p, None, timeout)
+        yield parse_job(p, None, timeout, limits)
 
 
-def _pool(paths: list[str], timeout: Optional[float], workers: int) -> Iterator[Result]:
+KILL_GRACE = 5.0  # seconds past the time limit before a stuck worker is killed
+
+
+def _pool(paths: list[str], timeout: Optional[float], workers: int,
+          limits: Optional[L.Limits] = None) -> Iterator[Result]:
     """A pebble process pool: the worker's own alarm gives a clean timeout;
-    pebble's timeout (a few seconds later) kills a worker stuck where the
-    alarm cannot reach (inside C code) and starts a fresh one."""
+    pebble's timeout (``KILL_GRACE`` seconds later) kills a worker stuck where
+    the alarm cannot reach (inside C code) and starts a fresh one, as it does
+    for a worker that died (a crash in a C library, the memory limit)."""
     from concurrent.futures import FIRST_COMPLETED, TimeoutError as FutTimeout, wait
     from pebble import ProcessExpired, ProcessPool
-    hard = None if not timeout else timeout + 5.0
+    hard = None if not timeout else timeout + KILL_GRACE
     window = workers * 4
     todo = iter(paths)
-    with ProcessPool(max_workers=workers) as pool:
+    memory_mb = limits.memory_mb if limits is not None else None
+    with ProcessPool(max_workers=workers, initializer=_init_worker, initargs=(memory_mb,)) as pool:
         running: dict[Any, str] = {}
 
         def fill():
             for p in todo:
-                running[pool.schedule(parse_job, args=(p, None, timeout), timeout=hard)] = p
+                running[pool.schedule(parse_job, args=(p, None, timeout, limits), timeout=hard)] = p
                 if len(running) >= window:
                     break
 
@@ -283,18 +342,31 @@ def _pool(paths: list[str], timeout: Optional[float], workers: int) -> Iterator[
                     yield fut.result()
                 except FutTimeout:
                     reason = f"timeout: parsing took longer than {hard:g} s (worker killed)"
-                    yield Result(p, None, None, "error", reason, _error_record(p, None, reason), hard or 0.0)
+                    yield _lost(p, reason, hard or 0.0)
                 except ProcessExpired as e:
                     reason = f"worker crashed while parsing (exit code {e.exitcode})"
-                    yield Result(p, None, None, "error", reason, _error_record(p, None, reason), 0.0)
+                    if memory_mb:
+                        reason += f"; a reader may have failed on the {memory_mb} MB memory limit"
+                    yield _lost(p, reason, 0.0)
                 except Exception as e:  # noqa: BLE001
                     reason = f"{type(e).__name__}: {e}"
                     yield Result(p, None, None, "error", reason, _error_record(p, None, reason), 0.0)
             fill()
 
 
+def _lost(path: str, reason: str, seconds: float) -> Result:
+    """The error row of a document whose worker was killed or died: hashed
+    here, so that an unchanged file is not tried again every run (unless
+    ``retry_errors``), like any other failed document."""
+    try:
+        sha, size = _hash_file(path)
+    except OSError:
+        sha = size = None
+    return Result(path, sha, size, "error", reason, _error_record(path, sha, reason), seconds)
+
+
 def _dask(paths: list[str], timeout: Optional[float], address: Any, workers: int,
-          chunk: int = 4) -> Iterator[Result]:
+          chunk: int = 4, limits: Optional[L.Limits] = None) -> Iterator[Result]:
     """Parse on a dask.distributed cluster: ``address`` is a scheduler
     address, ``"local"`` (a LocalCluster of ``workers`` processes) or a
     ``distributed.Client``.  Tasks carry the file bytes; a bounded number are
@@ -337,7 +409,7 @@ def _dask(paths: list[str], timeout: Optional[float], address: Any, workers: int
                     break
             if not jobs:
                 return False
-            fut = client.submit(_parse_chunk, jobs, timeout, pure=False)
+            fut = client.submit(_parse_chunk, jobs, timeout, limits, pure=False)
             inflight[fut] = [p for p, _ in jobs]
             ac.add(fut)
             return True
@@ -428,12 +500,18 @@ Progress = Callable[[str, dict], None]
 
 def index(roots: Iterable[Union[str, os.PathLike]], db: Union[str, os.PathLike], *, workers: int = 1,
           dask: Any = None, timeout: Optional[float] = DEFAULT_TIMEOUT, batch: int = DEFAULT_BATCH,
-          retry_errors: bool = False, progress: Optional[Progress] = None) -> IndexStats:
+          retry_errors: bool = False, progress: Optional[Progress] = None,
+          memory_mb: Optional[int] = L.DEFAULT_MEMORY_MB, max_pages: Optional[int] = L.DEFAULT_PAGES,
+          max_file_mb: Optional[float] = L.DEFAULT_FILE_MB, isolate: bool = True) -> IndexStats:
     """Index the documents under ``roots`` into the archive ``db``; see the
-    module docstring.  ``progress(event, info)`` is called with ``"check"``
-    (info: files), ``"start"`` (info: total to parse), ``"doc"`` (info:
-    result, stats) and ``"done"``.  Raises :class:`RunError` when the run
-    itself cannot proceed; a document's failure is an ``error`` row."""
+    module docstring.  ``timeout``, ``memory_mb``, ``max_pages`` and
+    ``max_file_mb`` are the per-document limits (:mod:`pipeline.limits`;
+    None switches one off; the memory limit needs ``isolate``, and applies
+    to local workers, not to a dask cluster).  ``progress(event, info)`` is
+    called with ``"check"`` (info: files), ``"start"`` (info: total to
+    parse), ``"doc"`` (info: result, stats) and ``"done"``.  Raises
+    :class:`RunError` when the run itself cannot proceed; a document's
+    failure is an ``error`` row."""
     t0 = time.perf_counter()
     roots = [Path(os.path.abspath(r)) for r in roots]
     missing = [str(r) for r in roots if not r.exists()]
@@ -442,6 +520,8 @@ def index(roots: Iterable[Union[str, os.PathLike]], db: Union[str, os.PathLike],
     if not roots:
         raise RunError("no folder to index")
     mode = "dask" if dask is not None else ("pool" if workers > 1 else "serial")
+    limits = L.Limits(seconds=timeout, memory_mb=memory_mb if isolate else None, pages=max_pages,
+                      file_mb=max_file_mb)
     stats = IndexStats(mode=mode)
     note = progress or (lambda event, info: None)
     try:
@@ -457,12 +537,14 @@ def index(roots: Iterable[Union[str, os.PathLike]], db: Union[str, os.PathLike],
         to_parse, copies, restore, seen = _check(conn, roots, version, retry_errors, stats, note)
         note("start", {"total": len(to_parse) + len(copies), "stats": stats})
         _write(conn, _copy_results(conn, copies, version), version, batch, stats, note)
+        to_parse, refused = _refuse_oversize(to_parse, limits)
+        _write(conn, refused, version, batch, stats, note)
         if dask is not None:
-            results = _dask(to_parse, timeout, dask, workers)
-        elif workers > 1:
-            results = _pool(to_parse, timeout, workers)
+            results = _dask(to_parse, timeout, dask, workers, limits=limits)
+        elif workers > 1 or isolate:
+            results = _pool(to_parse, timeout, max(1, workers), limits)
         else:
-            results = _serial(to_parse, timeout)
+            results = _serial(to_parse, timeout, limits)
         _write(conn, results, version, batch, stats, note)
         _finish_marks(conn, roots, seen, restore, stats)
         dirty = conn.execute("SELECT value FROM meta WHERE key = 'graph_dirty'").fetchone()
@@ -516,7 +598,7 @@ def _check(conn, roots: list[Path], version: str, retry_errors: bool, stats: Ind
     copies: list[tuple[str, int, str, int]] = []
     restore: list[str] = []
     seen: set[str] = set()
-    for p in walk(roots):
+    for p in walk(roots, stats.unreadable):
         sp = str(p)
         if sp in seen:
             continue
@@ -554,6 +636,23 @@ def _check(conn, roots: list[Path], version: str, retry_errors: bool, stats: Ind
         if stats.files % 200 == 0:
             note("check", {"files": stats.files})
     return to_parse, copies, restore, seen
+
+
+def _refuse_oversize(paths: list[str], limits: L.Limits) -> tuple[list[str], Iterator[Result]]:
+    """Split off the files over the size limit: they get their error row
+    here, hashed but never read whole or sent to a worker."""
+    keep, big = [], []
+    for p in paths:
+        try:
+            over = L.file_size_error(os.stat(p).st_size, limits)
+        except OSError:
+            over = None  # parse_job reports it
+        (big if over else keep).append(p)
+
+    def results() -> Iterator[Result]:
+        for p in big:
+            yield parse_job(p, None, None, limits)
+    return keep, results()
 
 
 def _copy_results(conn, copies: list[tuple[str, int, str, int]], version: str) -> Iterator[Result]:
@@ -601,13 +700,15 @@ def _count(stats: IndexStats, r: Result) -> None:
 
 
 def _finish_marks(conn, roots: list[Path], seen: set[str], restore: list[str], stats: IndexStats) -> None:
-    """Mark files that left the folders deleted; unmark those that came back."""
+    """Mark files that left the folders deleted; unmark those that came back.
+    Files under a folder that could not be listed are left as they were."""
     gone = []
+    blind = tuple(str(d).rstrip(os.sep) + os.sep for d, _ in stats.unreadable)
     for root in roots:
         prefix = str(root) if root.is_file() else str(root).rstrip(os.sep) + os.sep
         for (path,) in conn.execute("SELECT path FROM documents WHERE deleted = 0 AND (path = ? OR substr(path, 1, ?) = ?)",
                                     (prefix, len(prefix), prefix)):
-            if path not in seen:
+            if path not in seen and not path.startswith(blind):
                 gone.append(path)
     if not gone and not restore:
         return
