@@ -224,9 +224,12 @@ def resolve_target(a, target: str) -> list[int]:
 
 def show_cmd(target: str = typer.Argument(..., help="A số và ký hiệu (4127/QĐ-UBND), a path, or #ID."),
              db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
-             text: bool = typer.Option(False, "--text", help="Also print the document text.")) -> None:
+             text: bool = typer.Option(False, "--text", help="Also print the document text."),
+             html: Optional[Path] = typer.Option(None, "--html",
+                                                 help="Also write the document as an HTML page: the text with every "
+                                                      "extracted field highlighted, the record beside it.")) -> None:
     """Show a stored document: fields, references and who cites it, items,
-    recipients, signers, warnings."""
+    recipients, signers, warnings; ``--html`` writes the visual view."""
     from .store.view import document_view, render_terminal
     out, err = _consoles()
     a = _open(db)
@@ -236,6 +239,10 @@ def show_cmd(target: str = typer.Argument(..., help="A số và ký hiệu (4127
             err.print(f"[red]error:[/] no document {target!r} in {db}")
             raise typer.Exit(1)
         render_terminal(document_view(a, ids[0]), out, full_text=text)
+        if html is not None:
+            from .view import render_html
+            html.write_text(render_html(a.record(ids[0])), encoding="utf-8")
+            out.print(f"wrote {html}")
         if len(ids) > 1:
             others = ", ".join(f"#{i}" for i in ids[1:])
             out.print(f"[yellow]{len(ids) - 1} more document(s) match {target!r}:[/] {others} (vanban show '#ID')")

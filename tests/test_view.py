@@ -96,3 +96,16 @@ def test_page_renders_in_headless_chromium(tmp_path):
         rgb = tuple(int(hexc[i:i + 2], 16) for i in (1, 3, 5))
         assert rgb in colours, hexc
     assert len(colours) > 200  # text was rendered (anti-aliased glyphs), not a blank page
+
+
+def test_show_html_writes_the_visual_view_of_a_stored_document(tmp_path):
+    """`vanban show NUMBER --html out.html` renders the stored record (text included)."""
+    from pipeline.cli import app
+    db, out = tmp_path / "a.sqlite", tmp_path / "show.html"
+    r = CliRunner().invoke(app, ["index", str(SAMPLE), "--db", str(db), "--quiet"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["show", "4127/QĐ-UBND", "--db", str(db), "--html", str(out)])
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert "4127/QĐ-UBND" in page and "Đỗ Minh Khải" in page
+    assert page.count("span") > 20  # the highlighted text, not only the field table
