@@ -144,6 +144,9 @@ _CR_IN_LINE = re.compile(r"\r(?!\n)")
 _PAGE_NUMBER = re.compile(r"(?m)\f[ \t]*(?:[-–][ \t]*)?\d{1,4}(?:[ \t]*[-–])?[ \t]*(?:\n|$)"
                           r"|^[ \t]*(?:[-–][ \t]*\d{1,4}[ \t]*[-–]|Trang[ \t]+\d{1,4}(?:[ \t]*/[ \t]*\d{1,4})?)[ \t]*(?:\n|$)")
 _FORM_FEED = re.compile(r"\f")
+# a label broken over two lines ("**Kính" / "gửi:**", "Nơi" / "nhận:")
+_SPLIT_LABEL = re.compile(r"(?<=Kính)[ \t]*\n[ \t]*(?=gửi)|(?<=KÍNH)[ \t]*\n[ \t]*(?=GỬI)"
+                          r"|(?<=Nơi)[ \t]*\n[ \t]*(?=nhận)|(?<=NƠI)[ \t]*\n[ \t]*(?=NHẬN)")
 
 
 def _nfc(m: re.Match) -> str:
@@ -240,22 +243,26 @@ def _grid_tables(t: Text) -> Text:
 # preamble are recognised on the line, and line breaks are put back before
 # the structural anchors that later stages read line by line.
 _CAPS = "A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ"
-_FLAT_HEADER = re.compile(r"C[ỘO]NG H[ÒO][AÀ] X[ÃA] H[ỘO]I|Độc lập\s*[-–]\s*Tự do|\bSố\s?:")
-_FLAT_BODY = re.compile(r"\b(?:Căn cứ|Kính gửi|Thực hiện|Theo đề nghị|Xét đề nghị)\b")
+_FLAT_HEADER = re.compile(r"C[ỘO]NG H[ÒO][AÀ] X[ÃA] H[ỘO]I|Độc lập\s*[-–]\s*Tự do|\bSố\s?:|ĐẢNG CỘNG SẢN VIỆT NAM|"
+                          r"\bSố\s?\d{1,5}-[A-ZĐ]{1,6}/")
+_FLAT_TYPES = (r"QUYẾT ĐỊNH|NGHỊ QUYẾT|KẾ HOẠCH|BÁO CÁO|THÔNG BÁO|TỜ TRÌNH|CHỈ THỊ|QUY ĐỊNH|QUY CHẾ|HƯỚNG DẪN|"
+               r"CHƯƠNG TRÌNH|ĐỀ ÁN|CÔNG ĐIỆN|THÔNG TƯ|NGHỊ ĐỊNH|KẾT LUẬN|BIÊN BẢN|THÔNG TRI")
+_FLAT_BODY = re.compile(r"\b(?:Căn cứ|Kính gửi|Thực hiện|Theo đề nghị|Xét đề nghị)\b|năm \d{4}\W{0,3}\s(?:" + _FLAT_TYPES + r")\s")
 _FLAT_BREAKS = re.compile(
-    r" (?=(?:C[ỘO]NG H[ÒO][AÀ] X[ÃA] H[ỘO]I|Độc lập\s*[-–]\s*Tự do|Số\s?:|V/v\s|Kính gửi\s?:|Nơi nhận\s?:))"
+    r" (?=(?:C[ỘO]NG H[ÒO][AÀ] X[ÃA] H[ỘO]I|Độc lập\s*[-–]\s*Tự do|Số\s?:|Số\s?\d{1,5}-[A-ZĐ]{1,6}/|V/v\s|Kính gửi\s?:|"
+    r"Nơi nhận\s?:|ĐẢNG CỘNG SẢN VIỆT NAM))"
     r"|(?<=[;.,:" + _CAPS + r"]) (?=(?:Căn cứ|Xét đề nghị|Theo đề nghị|Thực hiện)\s)"
     r"|(?<=[.:;" + _CAPS + r"]) (?=Điều\s\d{1,3}[a-z]?\.)"
     r"|(?<=[;:]) (?=[-–]\s)"
     r"|(?<=[.:;]) (?=(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5})\.\s[" + _CAPS + r"])"
     r"|(?<=\S) (?=(?:TM|KT|TL|TUQ)\.\s[" + _CAPS + r"])"
     r"|(?<=Hạnh phúc) (?=\S)|(?<=năm \d{4}) (?=[" + _CAPS + r"]{2,}\s[" + _CAPS + r"]{2,})"
+    r"|(?<=\S) (?=-{3,}(?:\s|$))|(?<=---) (?=\S)"
     r"|(?<=[" + _CAPS + r",]) (?=(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|CHỈ THỊ|BAN HÀNH)\s?:?\s(?:Điều|\d|[IVX]+\.))"
     r"|(?<=QUYẾT ĐỊNH|QUYẾT NGHỊ)(?=:?\sĐiều)")
 
 
-_FLAT_HEADING_WORDS = re.compile(r"(?:QUYẾT ĐỊNH|NGHỊ QUYẾT|KẾ HOẠCH|BÁO CÁO|THÔNG BÁO|TỜ TRÌNH|CHỈ THỊ|QUY ĐỊNH|QUY CHẾ|"
-                                 r"HƯỚNG DẪN|CHƯƠNG TRÌNH|ĐỀ ÁN|CÔNG ĐIỆN|THÔNG TƯ|NGHỊ ĐỊNH)")
+_FLAT_HEADING_WORDS = re.compile(r"(?:" + _FLAT_TYPES + r")")
 _FLAT_HEADING = re.compile(r" (?=[" + _CAPS + r"]{2,}\s)(?!HÀNH ĐỘNG|LIÊN|PHỐI HỢP)")
 
 
@@ -314,6 +321,7 @@ def normalize(source: str, *, markup: bool = True) -> Text:
         t = t.sub(_MD_ESCAPE, lambda m: m.group(1))
         t = t.sub(_MD_EMPH, "")
         t = t.sub(_MD_HEADING, "")
+    t = t.sub(_SPLIT_LABEL, " ")
     t = _unflatten(t)
     return t
 

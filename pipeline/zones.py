@@ -440,6 +440,14 @@ def _place_start(text: str, date_start: int, taken: list[bool]) -> int:
     return start if start < j else date_start
 
 
+# "KẾ HOẠCH / Thực hiện công tác bầu cử …": right under a heading, "Thực hiện"
+# followed by a task rather than a document is the trích yếu, not a basis
+_TITLE_LIKE_THUC_HIEN = re.compile(
+    r"thuc\s{1,3}hien\s{1,3}(?!(?:cac\s{1,3})?(?:luat|bo\s{1,3}luat|nghi|quyet|chi\s{1,3}thi|ke\s{1,3}hoach|cong\s{1,3}van|"
+    r"thong|van\s{1,3}ban|y\s{1,3}kien|chuong\s{1,3}trinh|de\s{1,3}an|huong\s{1,3}dan|chi\s{1,3}dao|ket\s{1,3}luan|"
+    r"quy\s{1,3}dinh|dieu|su\s{1,3}chi\s{1,3}dao|tinh\s{1,3}than)\b)")
+
+
 def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
     """Trích yếu lines after the heading, then the thẩm quyền line(s)."""
     n = len(cells)
@@ -449,7 +457,9 @@ def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
     while i < n:
         c = cells[i]
         f = " ".join(c.folded.split())
-        underlined = not title and i + 1 < n and cells[i + 1].rule_before and heading is not None
+        underlined = not title and heading is not None and (
+            i + 1 < n and cells[i + 1].rule_before  # the rule under the trích yếu
+            or _TITLE_LIKE_THUC_HIEN.match(f) and not P.CITED_NUMBER.search(f))
         if (is_basis(c) and not underlined or P.KINH_GUI.match(f) or P.NOI_NHAN.match(f)
                 or P.ENACT.match(f.strip(" *")) and is_upper(c.text)):
             break

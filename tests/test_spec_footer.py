@@ -421,3 +421,12 @@ def test_address_footer_line_is_ignored(vb):
     assert rec.number == "123/QĐ-SGDĐT"
     assert _recips(rec) == [("Như Điều 3", None), ("UBND tỉnh", "để b/c"), ("Lưu: VT, VP", None)]
     assert [_signer(s) for s in rec.signers] == [("KT.", None, "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn An")]
+
+
+def test_label_broken_over_two_lines(vb):
+    """Markdown exports break labels: ``**Kính`` / ``gửi:**``, ``Nơi`` / ``nhận:``."""
+    import pipeline
+    rec = pipeline.parse_text(vb.cong_van(vv=("V/v triển khai nhiệm vụ năm học 2024-2025",))
+                              .replace("Kính gửi:", "**Kính\ngửi:**").replace("Nơi nhận:", "Nơi\nnhận:"))
+    assert [r.text for r in rec.addressees] and rec.recipients
+    assert rec.recipients[-1].kind == "lưu"

@@ -501,3 +501,25 @@ def test_whole_document_on_one_line_is_restored():
                                                               "Vụ trưởng Vụ Bảo trợ xã hội"]
     for a, b in [rec.provenance["number"].span]:
         assert flat[a:b].startswith("Số")
+
+
+def test_party_header_heading_and_title_on_one_paragraph_are_restored():
+    """A DOCX paragraph holding the Party header, the number and date, the
+    heading, the title and the first sentence (no `Căn cứ` to anchor on)."""
+    import pipeline
+    flat = ("BAN CHẤP HÀNH TRUNG ƯƠNG    ĐẢNG CỘNG SẢN VIỆT NAM\n\n* ĐẢNG CỘNG SẢN VIỆT NAM --------------- "
+            "Số 221-KL/TW Hà Nội, ngày 28 tháng 11 năm 2025 KẾT LUẬN CỦA BỘ CHÍNH TRỊ, BAN BÍ THƯ VỀ TÌNH HÌNH "
+            "HOẠT ĐỘNG CỦA CHÍNH QUYỀN ĐỊA PHƯƠNG 2 CẤP ----- Tại phiên họp ngày 28/11/2025, sau khi nghe Báo cáo "
+            "của Ban Tổ chức Trung ương, Bộ Chính trị, Ban Bí thư kết luận như sau: 1. Cơ bản thống nhất với Báo cáo.")
+    rec = pipeline.parse_text(flat)
+    assert (rec.number, rec.date, rec.doc_type) == ("221-KL/TW", "2025-11-28", "Kết luận")
+    assert rec.title == "CỦA BỘ CHÍNH TRỊ, BAN BÍ THƯ VỀ TÌNH HÌNH HOẠT ĐỘNG CỦA CHÍNH QUYỀN ĐỊA PHƯƠNG 2 CẤP"
+
+
+def test_thuc_hien_task_under_the_heading_is_the_title(vb):
+    rec = vb.parse(heading="KẾ HOẠCH", title=("Thực hiện công tác bầu cử đại biểu Quốc hội khóa XVI",
+                                              "và bầu cử đại biểu Hội đồng nhân dân các cấp nhiệm kỳ 2026-2031"),
+                   authority=(), enact=None, preamble=())
+    assert rec.title == ("Thực hiện công tác bầu cử đại biểu Quốc hội khóa XVI và bầu cử đại biểu "
+                         "Hội đồng nhân dân các cấp nhiệm kỳ 2026-2031")
+    assert rec.legal_bases == []
