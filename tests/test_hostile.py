@@ -472,17 +472,12 @@ def test_single_line_megabyte_is_parsed(hostile_run):
     assert len(rec.text) > 0.9 * LINE_MB * (1 << 20) / 2  # Vietnamese: about 1.3 bytes per character
 
 
-@pytest.mark.xfail(strict=True, reason="text.py: when the bytes are not valid Windows-1258 either (UTF-8 'Đ' is "
-                                        "C4 90, 0x90 undefined there), the file is read as Latin-1 before the "
-                                        "'mostly UTF-8' check runs (reported)")
 def test_mixed_encoding_keeps_the_utf8_and_says_what_it_replaced(hostile_run):
     rec = hostile_run["records"]["mixed-encoding.txt"]
     assert rec.number == "4127/QĐ-UBND" and rec.encoding == "utf-8"
     assert any("invalid UTF-8" in w for w in rec.warnings), rec.warnings
 
 
-@pytest.mark.xfail(strict=True, reason="text.py decodes a file as one encoding: a whole Windows-1258 line in "
-                                        "a UTF-8 file turns the file into Windows-1258 mojibake (reported)")
 def test_mixed_encoding_line_by_line(hostile_run):
     rec = hostile_run["records"]["mixed-line.txt"]
     assert rec.number == "4127/QĐ-UBND"

@@ -58,13 +58,34 @@ def _decode(data: bytes) -> tuple[str, str, list[str]]:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as e:
         bad_at = e.start
-    # mostly UTF-8 with a few broken bytes, or a legacy 8-bit code page
-    try:
-        text = data.decode("cp1258")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-        return text, "latin-1", ["undecodable bytes: read as Latin-1"]
+    # mostly UTF-8 with a few broken bytes
     utf8 = data.decode("utf-8", errors="replace")
     if utf8.count("\ufffd") <= max(2, len(utf8) // 2000):
         return utf8, "utf-8", [f"invalid UTF-8 bytes replaced (first at byte {bad_at})"]
-    return text, "cp1258", []
+    # UTF-8 lines with a few lines in a legacy code page (pasted text): each line its own
+    lines = data.split(b"\n")
+    ok = [ln for ln in lines if max(ln, default=0) >= 0x80 and _is_utf8(ln)]
+    bad = [ln for ln in lines if not _is_utf8(ln)]
+    if ok and len(ok) >= 2 * len(bad):
+        out = [ln.decode("utf-8") if _is_utf8(ln) else _one_byte(ln) for ln in lines]
+        return "\n".join(out), "utf-8", [f"mixed encodings: {len(bad)} line(s) not UTF-8, read as Windows-1258"]
+    # a legacy 8-bit code page
+    try:
+        return data.decode("cp1258"), "cp1258", []
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1", ["undecodable bytes: read as Latin-1"]
+
+
+def _is_utf8(b: bytes) -> bool:
+    try:
+        b.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _one_byte(b: bytes) -> str:
+    try:
+        return b.decode("cp1258")
+    except UnicodeDecodeError:
+        return b.decode("latin-1")
