@@ -80,7 +80,11 @@ class Text:
         if end <= start:
             s = self.source_offset(start)
             return (s, s)
-        return (self.source_offset(start), self.origin[min(end, len(self.origin)) - 1] + 1)
+        a, b = self.source_offset(start), self.origin[min(end, len(self.origin)) - 1] + 1
+        if b <= a:  # text put out of source order (grid-table columns read one by one): cover all of it
+            seg = self.origin[start:min(end, len(self.origin))]
+            a, b = min(seg, default=a), max(seg, default=a) + 1
+        return (a, b)
 
 
 # ---------------------------------------------------------------------------

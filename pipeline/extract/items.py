@@ -21,7 +21,9 @@ from ..normalize import Text, clean_value, fold
 from ..record import Item
 from ..zones import Snip
 
-_LABEL_STRIP = re.compile(r"[\s.:,)\-–]+$")
+# the lookbehind lets a match start only where a run starts: the same match,
+# in linear time (without it, every position of a long run is tried to the end)
+_LABEL_STRIP = re.compile(r"(?<![\s.:,)\-–])[\s.:,)\-–]+$")
 
 
 def _label(kind: str, marker: str) -> str:

@@ -19,6 +19,10 @@ from ..zones import Snip
 
 _PURPOSE = re.compile(r"\(\s*(?P<p>[^()]{1,80})\s*\)\s*[;.,:]?\s*$")
 _COPIES = re.compile(r"^\(?\s*(\d{1,3})\s*b(?:ản)?\s*\)?$", re.I)
+# "(02 bản)" at the end of a token: a match starts at "(" or where a run of
+# spaces starts (the leftmost match anyway), never inside the run, which
+# keeps a long run of spaces linear
+_COPIES_TAIL = re.compile(r"(?:\(|(?<!\s))\s*(\d{1,3})\s*b(?:ản)?\s*\)?$", re.I)
 
 
 def _purpose(text: str) -> tuple[str, Optional[str]]:
@@ -45,7 +49,7 @@ def parse_archive(body: str) -> Archive:
         tok = tok.strip()
         if not tok:
             continue
-        c = re.search(r"\(?\s*(\d{1,3})\s*b(?:ản)?\s*\)?$", tok, re.I)
+        c = _COPIES_TAIL.search(tok)
         if c and (tok == c.group(0) or tok.endswith(")")):
             a.copies = int(c.group(1))
             tok = tok[:c.start()].strip()

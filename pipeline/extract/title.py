@@ -10,7 +10,9 @@ from .. import patterns as P
 from ..zones import Layout, Snip
 
 
-_KINH_GUI_INLINE = re.compile(r"\s*kinh\s{0,3}gui\b")
+# (?<!\s): a match starts where a run of spaces starts (the leftmost match
+# anyway), so a long run is not rescanned from each of its positions
+_KINH_GUI_INLINE = re.compile(r"(?<!\s)\s*kinh\s{0,3}gui\b")
 
 
 def title_from_heading(lay: Layout) -> Optional[Snip]:
