@@ -68,7 +68,7 @@ PAGES = int(os.environ.get("VANBAN_HOSTILE_PAGES", "3000"))
 LINE_MB = float(os.environ.get("VANBAN_HOSTILE_LINE_MB", "1"))
 
 # limits of the hostile run (generous enough for two busy cores)
-TIMEOUT = 10.0
+TIMEOUT = 20.0  # the slowest real file (the 1 MB line) takes about 3 s alone
 MAX_PAGES = 100
 MAX_FILE_MB = 50
 MEMORY_MB = 1024
