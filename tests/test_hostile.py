@@ -603,3 +603,10 @@ def test_file_size_limit_reason():
     assert L.file_size_error(10, L.Limits(file_mb=1)) is None
     assert L.file_size_error(3 << 20, L.Limits(file_mb=1)).startswith("limit: file size 3.0 MB")
     assert L.file_size_error(3 << 20, L.Limits(file_mb=None)) is None
+
+
+def test_parse_never_raises_on_the_bad_files():
+    """The same files through pipeline.parse (no indexer around it)."""
+    for data in (png_bomb(), laughs_docx(), laughs_html(), many_pages_pdf(3)[:300], b"\x00" * 100):
+        rec = pipeline.parse(data)
+        assert isinstance(rec, pipeline.Record) and rec.warnings

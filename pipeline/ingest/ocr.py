@@ -278,7 +278,7 @@ def read_image(data: bytes, path: str) -> Source:
     try:
         im = Image.open(io.BytesIO(data))
         frames = [f.copy() for f in ImageSequence.Iterator(im)]
-    except (UnidentifiedImageError, OSError, ValueError) as e:
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
         return Source("", "image", path, warnings=[f"unreadable image: {e}"])
     why = available()
     if why:
