@@ -92,9 +92,16 @@ def evaluate(gold: Path = typer.Argument(..., exists=True, help="A gold.jsonl fi
              as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
              documents: bool = typer.Option(False, "--documents", help="With --json: per-document results."),
              failures: Optional[str] = typer.Option(None, "--failures", help="List the failures of FIELD."),
-             limit: int = typer.Option(20, "--limit", help="How many failures to list.")) -> None:
+             limit: int = typer.Option(20, "--limit", help="How many failures to list."),
+             areas: bool = typer.Option(False, "--areas", help="Score the area classifier instead: GOLD is an "
+                                                               "areas file (train.jsonl: cross-validation) or a "
+                                                               "gold.jsonl with areas (the shipped model).")) -> None:
     """Score the parser against gold, GROBID-style: per field strict/soft/fuzzy
     accuracy, list P/R/F1, whole-header accuracy, by format."""
+    if areas:
+        from .commands_classify import evaluate_areas
+        evaluate_areas(gold, docs, fmt or None, as_json, out)
+        return
     from .evaluate import evaluate as run, render, render_failures
     report = run(gold, docs, formats=fmt or None)
     if as_json:
@@ -112,6 +119,10 @@ _register_store(app)
 from .commands_view import register as _register_view  # noqa: E402  (view: one document as HTML)
 
 _register_view(app)
+
+from .commands_classify import register as _register_classify  # noqa: E402  (train; evaluate --areas)
+
+_register_classify(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

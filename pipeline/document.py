@@ -25,7 +25,7 @@ def _prov(text: Text, s: Optional[Snip], method: str, confidence: float) -> Prov
     return Provenance(span=span, method=method, confidence=confidence)
 
 
-def build_record(src: Source) -> Record:
+def build_record(src: Source, *, classify: bool = True) -> Record:
     rec = Record(path=src.path, sha256=src.sha256, format=src.format, encoding=src.encoding,
                  pages=src.pages, text=src.text, warnings=list(src.warnings))
     if not src.text.strip():
@@ -124,6 +124,9 @@ def build_record(src: Source) -> Record:
     if rec.doc_type is None:
         rec.warnings.append("no type: neither a type heading, a V/v line nor a type code")
     _locate(rec, src)
+    if classify:  # stage 5: content areas of the document and of each item
+        from .classify import classify as classify_areas
+        classify_areas(rec)
     return rec
 
 

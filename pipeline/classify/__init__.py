@@ -1,0 +1,74 @@
+"""Stage 5: content areas (lĩnh vực) for a document and for each of its items.
+
+``classify(rec)`` fills ``rec.areas`` (ranked ``{label, score}``) and the
+``areas`` of every node of ``rec.items``.  The model (``models/areas.skops``,
+built by ``vanban train``, described in ``models/areas.md``) is loaded on first
+use, once per process, with skops' trusted types only; without it the areas
+stay empty and a warning is logged once.
+
+* **Document**: the block features of :mod:`.features` (title, issuer and
+  parent, type, legal bases, cited documents, body) go through the calibrated
+  one-vs-rest linear model; the best area is always given, further areas when
+  their score reaches the threshold chosen on cross-validated data.
+* **Items**: each item is scored from its own text and sub-items, mixed with
+  the document's scores (``alpha · item + (1 − alpha) · document``: a short
+  item says little on its own, and an item of a health plan is about health
+  unless its words say otherwise); areas at or above the item threshold, at
+  least the best one.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from ..record import Area, Item, Record
+from .features import record_blocks
+from .model import AreaModel, default_model
+
+__all__ = ["classify", "AreaModel", "default_model", "MAX_AREAS"]
+
+MAX_AREAS = 3
+
+
+def _areas(labels: list[str], p: np.ndarray, threshold: float) -> list[Area]:
+    order = np.argsort(-p, kind="stable")[:MAX_AREAS]
+    out = [Area(label=labels[order[0]], score=round(float(p[order[0]]), 3))]
+    out.extend(Area(label=labels[k], score=round(float(p[k]), 3)) for k in order[1:] if p[k] >= threshold)
+    return out
+
+
+def _walk(items: list[Item], out: list[Item]) -> list[Item]:
+    for it in items:
+        out.append(it)
+        _walk(it.children, out)
+    return out
+
+
+def classify(rec: Record, model: Optional[AreaModel] = None) -> Record:
+    """Fill ``rec.areas`` and the areas of every item; returns ``rec``.  Never
+    raises: a failure leaves the areas empty with a warning in the record."""
+    m = model if model is not None else default_model()
+    if m is None or not (rec.text or "").strip():
+        return rec
+    try:
+        return _classify(rec, m)
+    except Exception as e:  # the parse must not fail because of its last stage
+        rec.areas = []
+        rec.warnings.append(f"no areas: classification failed ({type(e).__name__}: {e})")
+        return rec
+
+
+def _classify(rec: Record, m: AreaModel) -> Record:
+    p, nnz = m.document_and_items(record_blocks(rec), rec.items)
+    if nnz[0] == 0:
+        rec.warnings.append("no areas: no word of the text is known to the area model")
+        return rec
+    rec.areas = _areas(m.labels, p[0], m.doc_threshold)
+    nodes = _walk(rec.items, [])
+    if nodes:
+        mixed = m.item_alpha * p[1:] + (1.0 - m.item_alpha) * p[0]
+        for it, row in zip(nodes, mixed):
+            it.areas = _areas(m.labels, row, m.item_threshold)
+    return rec
