@@ -22,7 +22,7 @@ def _sources(nb) -> list[tuple[str, str]]:
 
 
 def test_there_are_notebooks():
-    assert [p.name for p in SCRIPTS] == ["01_parse_a_folder.py", "02_index_and_chart.py"]
+    assert [p.name for p in SCRIPTS] == ["01_parse_a_folder.py", "02_index_and_chart.py", "03_retrain_areas.py"]
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
@@ -58,3 +58,13 @@ def test_index_and_chart_notebook(tmp_path, monkeypatch):
     assert (tmp_path / "archive.sqlite").exists()
     streams = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "nodes," in streams and "edges" in streams
+
+
+def test_retrain_areas_notebook(tmp_path, monkeypatch):
+    outputs = _run(NOTEBOOKS / "03_retrain_areas.py", tmp_path, monkeypatch)
+    assert not [o for o in outputs if o.output_type == "error"]
+    tables = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert any("your model" in t and "sample-04-thong-bao-khong-dau.txt" in t for t in tables)
+    streams = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "15 labelled documents" in streams
+    assert "sample-04-thong-bao-khong-dau.txt → [('Lĩnh vực khác'" in streams  # the researcher's label, reloaded
