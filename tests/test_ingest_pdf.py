@@ -247,8 +247,9 @@ def test_page_numbers_and_running_footer_dropped():
 @needs_font
 def test_several_documents_flagged():
     rec = _parse(make_pdf(attached=True))
-    assert rec.number == "1520/QĐ-UBND"
+    assert rec.number == "1520/QĐ-UBND" and rec.signers and rec.signers[0].name == NAME
     assert any("several documents" in w and "page 2" in w for w in rec.warnings)
+    assert "1521/KH-UBND" not in rec.text and rec.pages == 2    # the attachment is left out of the text
     assert not any("several documents" in w for w in _parse(make_pdf()).warnings)
 
 
@@ -283,6 +284,32 @@ def test_truncated_and_corrupt_pdfs_give_warnings():
 def test_wrong_extension_still_reads_as_pdf():
     rec = _parse(make_pdf(), name="scan.txt")
     assert rec.format == "pdf" and rec.number == "1520/QĐ-UBND"
+
+
+def test_tcvn3_text_layer_converted():
+    """A layer typed in a .VnTime font: Latin-1 letters in the PDF, converted
+    (spec §0.6); TCVN3's ư (0xAD) comes out of pdfium as a hyphen."""
+    from pipeline.ingest import legacy
+    fp = fpdf.FPDF(format="A4", unit="pt")
+    fp.add_page()
+    fp.set_font("helvetica", size=12)
+    rows_ = [("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+             ("TỈNH HÒA BÌNH", "Độc lập - Tự do - Hạnh phúc"),
+             ("Số: 1520/QĐ-UBND", "Hòa Bình, ngày 14 tháng 8 năm 2024")]
+    y = 80
+    for left, right in rows_:
+        fp.text(70, y, legacy.encode(left, "tcvn3").decode("cp1252"))
+        fp.text(300, y, legacy.encode(right, "tcvn3").decode("cp1252"))
+        y += 20
+    for line in ("QUYẾT ĐỊNH", "Về việc giao nhiệm vụ cho trường học", "Căn cứ Luật Giáo dục ngày 14 tháng 6 năm 2019;",
+                 "Điều 1. Giao nhiệm vụ cho người đứng đầu các trường như sau."):
+        y += 20
+        fp.text(70, y, legacy.encode(line, "tcvn3").decode("cp1252"))
+    src = read(_write(bytes(fp.output()), "tcvn3.pdf"))
+    assert src.method == "pdf-layout+tcvn3" and any("TCVN3" in w for w in src.warnings)
+    assert "người đứng đầu các trường" in src.text and "CỘNG HÒA XÃ HỘI" in src.text
+    rec = _parse(bytes(fp.output()))
+    assert (rec.number, rec.date, rec.doc_type) == ("1520/QĐ-UBND", "2024-08-14", "Quyết định")
 
 
 def test_pdf_without_text_or_image_warns():

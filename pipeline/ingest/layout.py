@@ -8,7 +8,7 @@ own: whole columns one after the other, or both columns glued into one line
 with a single space.  This module cuts pieces at wide horizontal gaps, puts
 pieces that share a visual row back on one line, and lays the row out the way
 ``pdftotext -layout`` does: the cells separated by at least four spaces and a
-cell that starts right of the page centre indented by its x position.  The
+cell that starts well right of the left margin indented by its x position.  The
 zoning stage splits cells at runs of 3+ spaces and uses a cell's indentation
 (``Snip.col``) to tell the signature column from the recipients.
 
@@ -51,6 +51,11 @@ class Char:
     box: Optional[tuple[float, float, float, float]]
 
 
+# a field label whose value was left blank or handwritten: the gap after it is
+# the blank, not a column gap ("Số:        /QĐ-UBND", "ngày      tháng")
+_OPEN_END = re.compile(r"(?:(?:^|\s)(?:s[ốo]|ngày|ngay|tháng|thang|năm|nam)\s*[:.]?|…)\s*$", re.I)
+
+
 def split_line(chars: list[Char], gap_factor: float = 2.2, min_gap: float = 18.0) -> list[Piece]:
     """Cut one reading-order line into pieces at horizontal gaps wider than
     ``gap_factor`` × the text height (and at least ``min_gap``) — the gap
@@ -71,7 +76,8 @@ def split_line(chars: list[Char], gap_factor: float = 2.2, min_gap: float = 18.0
             if last_box is not None:
                 h = max(last_box[3] - last_box[1], c.box[3] - c.box[1], 1.0)
                 gap = c.box[0] - last_box[2]
-                if gap > max(min_gap, gap_factor * h) or c.box[2] < last_box[0] - 2 * h:
+                if (gap > max(min_gap, gap_factor * h) or c.box[2] < last_box[0] - 2 * h) \
+                        and not _OPEN_END.search("".join(x.ch for x in cur)):
                     flush()
                     cur = []
             last_box = c.box
@@ -238,12 +244,16 @@ def render(pages: list[PageRows], unit: float) -> tuple[str, list[int], list[Lin
     pos = 0
     for pg in pages:
         page_starts.append(pos)
-        left = min((p.x0 for r in pg.rows for p in r), default=0.0)
-        centre = pg.width / 2
+        # the text block's margins, robust to specks at the page edge
+        x0s = sorted(r[0].x0 for r in pg.rows)
+        x1s = sorted(r[-1].x1 for r in pg.rows)
+        left = x0s[len(x0s) // 10] if x0s else 0.0
+        right = x1s[len(x1s) * 9 // 10] if x1s else pg.width
+        centre = left + 0.3 * (right - left)
         for r in pg.rows:
             line = ""
             for i, p in enumerate(r):
-                col = round((p.x0 - left) / unit)
+                col = max(0, round((p.x0 - left) / unit))
                 if i == 0:
                     want = col if p.x0 > centre else 0
                 else:

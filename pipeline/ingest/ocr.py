@@ -3,7 +3,8 @@
 Image files (PNG, JPEG, TIFF, one page per frame) and PDF pages without a
 usable text layer (rendered by pypdfium2 at 300 dpi, see :mod:`.pdf`) are
 cleaned up (grey scale from the red channel, so red seals and receipt stamps
-fade; small images upscaled; skew corrected) and read by the ``tesseract``
+fade; grain taken out by a median filter; small images upscaled; skew
+corrected) and read by the ``tesseract``
 command (Debian packages ``tesseract-ocr`` and ``tesseract-ocr-vie``).  Its TSV
 output gives every word with its box and confidence; the words are put back
 into visual rows by :mod:`.layout`, like a PDF text layer, so the two-column
@@ -106,13 +107,21 @@ def skew_angle(img, limit: float = 4.0) -> float:
 
 def prepare(img):
     """``(clean image, scale from the original's pixels to the clean one's)``."""
-    from PIL import Image
+    from PIL import Image, ImageFilter, ImageOps
 
     g = _grey(img)
     scale = 1.0
     if g.width < MIN_WIDTH:
         scale = MIN_WIDTH / g.width
         g = g.resize((round(g.width * scale), round(g.height * scale)), Image.LANCZOS)
+    # salt-and-pepper grain of a scanner or a photocopy: a 3×3 median takes it
+    # out (Tesseract reads specks as dots and accents) without eating strokes
+    # (at 300 dpi, or after the upscaling above)
+    g = g.filter(ImageFilter.MedianFilter(3))
+    hist = g.histogram()
+    dark = next(v for v in range(256) if sum(hist[:v + 1]) >= 0.005 * g.width * g.height)
+    if dark < 128:  # stretch the contrast only where there is ink to stretch
+        g = ImageOps.autocontrast(g, cutoff=1)
     a = skew_angle(g)
     if abs(a) >= 0.2:
         g = g.rotate(a, resample=Image.BICUBIC, fillcolor=255, expand=False)
@@ -147,11 +156,15 @@ def _words(tsv: str) -> list[tuple[tuple[int, int, int], str, tuple[float, float
 
 
 _JUNK = re.compile(r"[^\wÀ-ỹ]")
+_ODD = re.compile(r"[^\w\sÀ-ỹ.,;:!?()\-–—/\"'“”%&+*…]")   # never in a typed Vietnamese document
 _DIGITISH = re.compile(r"^[0-9IlO|]{2,}$")
 _TO_DIGIT = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0"})
 
 
 def _clean_word(text: str, conf: float) -> str:
+    """One word: Đ for its look-alikes, digits for letters inside numbers,
+    ``…`` for what Tesseract was unsure of and is not made of letters
+    (handwriting, seal strokes)."""
     text = text.translate(_FIX).strip()
     if not text:
         return ""
@@ -173,6 +186,104 @@ def _noise_line(words: list[tuple[str, float]]) -> bool:
     short = sum(1 for t, _ in words if sum(ch.isalnum() for ch in t) <= 2)
     return (mean < 25 or mean < 45 and letters < 0.6 * size
             or len(words) >= 4 and short > 0.6 * len(words) and mean < 80)
+
+
+# the number and date fields, where serials and days are often handwritten
+_NUMBER_CELL = re.compile(r"^(?P<label>[SsŠ][ốôoóòõọồổỗộéèeơớờ0ỐÔOÓÉ]{1,2})\s{0,3}[:.;]?\s{0,3}(?P<serial>.{0,16}?)\s{0,3}"
+                          r"(?P<sep>/\s{0,2}(?=[A-ZĐ]))")
+_DATE_CELL = re.compile(r"(?P<ngay>ng[àaăâ][yYW]?)(?P<d>[^\n]{0,10}?)\s{0,3}(?P<thang>th[áaà]ng)(?P<m>[^\n]{0,10}?)\s{0,3}"
+                        r"(?P<nam>n[ăaâ]m)\s{0,3}(?P<y>(?:19|20)\d\d)", re.I)
+_SERIAL = re.compile(r"^\d{1,6}[a-z]?(?:\s?/\s?(?:19|20)\d\d|\s?[-–]\s?[A-ZĐ][A-Za-zĐđ]{0,6})?$")
+_DAY = re.compile(r"^\d{1,2}$")
+# whole-word corrections of frequent misreadings in headers and headings
+_WORD_FIX = [
+    (re.compile(r"\bCH[ÍI] TH[ỊI]\b"), "CHỈ THỊ"),
+    (re.compile(r"(?<!HÀ )(?<!Hà )\bTĨNH\b(?= [A-ZĐ][A-ZĐÀ-Ỹ])"), "TỈNH"),
+    (re.compile(r"(?<=[A-Z])Đ{2,}(?=[-/A-Z])"), "Đ"),
+    (re.compile(r"^[NVW][ơoó]i\s?nh[ậâa]n\b"), "Nơi nhận"),
+]
+_LEAD = re.compile(r"^[\s:;,.\"'`_|~^*…]+(?=\S)")
+_TAIL = re.compile(r"(?<=\S)[\s\"'`_|~^*…]+$")
+
+
+# Tesseract's Vietnamese model often reads a hook above (hỏi) as an acute
+# (sắc) on grainy scans: "BỐ SUNG", "kiếm soát".  A syllable pair that is not
+# a word of underthesea's Viet74K list but becomes one with the other mark is
+# put right.
+_ACUTE_HOOK = dict(zip("áấắéếíóốớúứýÁẤẮÉẾÍÓỐỚÚỨÝ", "ảẩẳẻểỉỏổởủửỷẢẨẲẺỂỈỎỔỞỦỬỶ"))
+_SYLLABLE = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=1)
+def _pairs() -> frozenset:
+    """The two-syllable words of underthesea's Viet74K list, lower case."""
+    try:
+        from importlib.resources import files
+        text = (files("underthesea") / "corpus" / "data" / "Viet74K.txt").read_text(encoding="utf-8")
+    except Exception:  # noqa: BLE001 - without the list, no correction
+        return frozenset()
+    return frozenset(w for w in (ln.strip().lower() for ln in text.splitlines()) if w.count(" ") == 1)
+
+
+def _hooks(word: str) -> str:
+    return "".join(_ACUTE_HOOK.get(c, c) for c in word)
+
+
+def fix_marks(text: str) -> str:
+    """Acute read for hook above, put right where the dictionary says so."""
+    pairs = _pairs()
+    if not pairs or not any(c in _ACUTE_HOOK for c in text):
+        return text
+    words = list(_SYLLABLE.finditer(text))
+    out = list(text)
+    for a, b in zip(words, words[1:]):
+        if text[a.end():b.start()] != " ":
+            continue
+        wa, wb = a.group(0), b.group(0)
+        if f"{wa} {wb}".lower() in pairs:
+            continue
+        for na, nb in ((_hooks(wa), wb), (wa, _hooks(wb))):
+            if (na, nb) != (wa, wb) and f"{na} {nb}".lower() in pairs:
+                out[a.start():a.end()] = list(na)
+                out[b.start():b.end()] = list(nb)
+                break
+    return "".join(out)
+
+
+def _blank(field: str) -> str:
+    f = field.strip(" .…_,")
+    return f" {f} " if _DAY.match(f) or _SERIAL.match(f) else f" {UNREADABLE} "
+
+
+def fix_cell(text: str, header: bool = True) -> tuple[str, int]:
+    """Post-correct one OCR'd cell: the serial of ``Số: …/UBND`` and the day
+    and month of ``ngày … tháng … năm 2024`` become ``…`` unless they read as
+    plain numbers (a handwritten field is never guessed); stray marks at the
+    ends go; a few frequent misreadings are put right.  Returns the text and
+    how many fields were blanked.  ``header``: the cell is in the top part of
+    the page, where the number line is."""
+    blanked = 0
+    m = _NUMBER_CELL.match(text) if header else None
+    if m:
+        serial = _blank(m.group("serial"))
+        blanked += UNREADABLE in serial and bool(m.group("serial").strip(" .…_"))
+        text = "Số:" + serial.rstrip() + m.group("sep") + text[m.end():]
+    m = _DATE_CELL.search(text)
+    if m:
+        d, mo = _blank(m.group("d")), _blank(m.group("m"))
+        blanked += (UNREADABLE in d and bool(m.group("d").strip(" .…_"))) + \
+            (UNREADABLE in mo and bool(m.group("m").strip(" .…_")))
+        text = text[:m.start()] + "ngày" + d + "tháng" + mo + "năm " + m.group("y") + text[m.end():]
+    for rx, rep in _WORD_FIX:
+        text = rx.sub(rep, text)
+    text = fix_marks(text)
+    text = _TAIL.sub("", _LEAD.sub("", text))
+    return text, blanked
+
+
+def _keep_piece(text: str) -> bool:
+    """Not a speck: at least three letters or digits, or a list marker."""
+    return sum(ch.isalnum() for ch in text) >= 3 or text in ("-", "+")
 
 
 def ocr_page(img, page: int, unit_scale: float = 1.0) -> tuple[PageRows, float, int]:
@@ -204,7 +315,11 @@ def ocr_page(img, page: int, unit_scale: float = 1.0) -> tuple[PageRows, float, 
         chars.append(Char(t, (x0 / f, y0 / f, x1 / f, y1 / f)))
     pieces: list[Piece] = []
     for chars in lines.values():
-        pieces.extend(p for p in split_line(chars, gap_factor=GAP_FACTOR, min_gap=0.0) if not is_digisig(p.text))
+        for p in split_line(chars, gap_factor=GAP_FACTOR, min_gap=0.0):
+            p.text, blanked = fix_cell(p.text, header=p.top < 0.4 * img.height / unit_scale)
+            unreadable += blanked
+            if _keep_piece(p.text) and not is_digisig(p.text):
+                pieces.append(p)
     mean = sum(confs) / len(confs) / 100 if confs else 0.0
     return PageRows(page, rows(pieces), img.width / unit_scale, img.height / unit_scale), mean, unreadable
 

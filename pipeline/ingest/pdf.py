@@ -13,8 +13,10 @@ order of magnitude less than pdfplumber's ``extract_text`` on the same file
 A page whose text layer is empty or holds only a few dozen characters (a
 digital-signature stamp) over a page-sized image goes to OCR (:mod:`.ocr`).
 A new quốc hiệu or Party header, a copy block (``SAO Y``) or a dispatch slip
-(``PHIẾU GỬI``) on a later page flags a file holding several documents
-(spec §8.8).  An encrypted, truncated or corrupt file gives an empty Source
+(``PHIẾU GỬI``) at the top of a later page marks a file holding several
+documents (spec §8.8): the text stops before that page, so that the record
+describes the first document (its own footer, not the attachment's), and a
+warning names the pages left out.  An encrypted, truncated or corrupt file gives an empty Source
 with a warning, never an exception.
 """
 
@@ -112,6 +114,7 @@ def _read(doc, path: str) -> Source:
     warnings: list[str] = []
     n = len(doc)
     pages: list[PageRows] = []
+    layer: dict[int, list[Piece]] = {}
     to_ocr: list[int] = []
     digisig = 0
     for i in range(n):
@@ -132,11 +135,17 @@ def _read(doc, path: str) -> Source:
             to_ocr.append(i)
             pages.append(PageRows(i + 1, [], width, height))
             continue
-        pages.append(PageRows(i + 1, rows(kept), width, height))
+        layer[i] = kept
+        pages.append(PageRows(i + 1, [], width, height))
+    legacy = _legacy_layer([p for ps in layer.values() for p in ps])
+    if legacy:
+        warnings.append(f"PDF text layer in the legacy {legacy.upper()} encoding, converted to Unicode")
+    for i, kept in layer.items():
+        pages[i].rows = rows(kept)
     if digisig:
         warnings.append(f"digital-signature stamp text left out ({digisig} lines)")
 
-    method, confidence = "pdf-layout", 1.0
+    method, confidence = "pdf-layout" + (f"+{legacy}" if legacy else ""), 1.0
     if to_ocr:
         from . import ocr
         done, conf, warns = ocr.ocr_pdf_pages(doc, to_ocr, OCR_DPI)
@@ -149,17 +158,47 @@ def _read(doc, path: str) -> Source:
             method, confidence = f"pdf-layout+{ocr.METHOD}", min(1.0, conf + 0.1)
             warnings.append(f"pages read by OCR: {', '.join(str(i + 1) for i in to_ocr)}")
     drop_running(pages)
+    starts = _new_documents(pages)
+    if starts:
+        k = starts[0]
+        warnings.append(f"several documents in one file: another document (its own header, a copy block or a "
+                        f"dispatch slip) starts on page {', '.join(map(str, starts))}; the record describes the "
+                        f"first, and pages {k}–{n} are left out of its text")
+        pages = pages[:k - 1]
     width = max((pg.width for pg in pages), default=595.0)
     text, page_starts, lines = render(pages, width / COLUMNS)
-    warnings.extend(_several_documents(pages))
     if not text.strip() and not any(w.startswith("OCR") for w in warnings):
         warnings.append("PDF without text: no text layer and nothing read from its images")
     return Source(text, "pdf", path, pages=n, warnings=warnings, page_starts=page_starts,
                   lines=lines, method=method, confidence=confidence)
 
 
-def _several_documents(pages: list[PageRows]) -> list[str]:
-    """Warn when a later page starts a new document (spec §8.8)."""
+def _legacy_layer(pieces: list[Piece]) -> str | None:
+    """A text layer typed in a TCVN3 (.VnTime) or VNI font comes out as
+    Latin-1 letters: detect it on the whole layer and convert every piece in
+    place (:mod:`.legacy`); returns the encoding's name or None."""
+    from .legacy import convert, fix_legacy, restore_capitals
+
+    sample = "\n".join(p.text for p in pieces[:400])
+    _, enc = fix_legacy(sample)
+    if enc:
+        for p in pieces:
+            t = convert(p.text, enc)
+            if enc == "tcvn3":
+                # TCVN3 writes ư as 0xAD, a soft hyphen, which pdfium hands over as "-"
+                t = _TCVN3_U.sub("ư", _TCVN3_U_END.sub(r"\1ư", t))
+                t = restore_capitals(t)
+            p.text = t
+    return enc
+
+
+_TCVN3_U = re.compile(r"(?<=[a-zđ])-(?=[a-zđơớờởỡợ])")
+_TCVN3_U_END = re.compile(r"(?<![\w-])((?:ngh|ch|gh|gi|kh|ng|nh|ph|qu|th|tr|[bcdđghklmnpqrstvx]))-(?=[\s,.;:)]|$)")
+
+
+def _new_documents(pages: list[PageRows]) -> list[int]:
+    """The later pages that start a new document (spec §8.8): a quốc hiệu or
+    Party header, a copy block (``SAO Y``) or a dispatch slip near the top."""
     starts = []
     for pg in pages[1:]:
         top = [" ".join(fold(p.text) for p in r) for r in pg.rows[:6]]
@@ -168,7 +207,4 @@ def _several_documents(pages: list[PageRows]) -> list[str]:
             if P.QUOC_HIEU.search(k) or P.PARTY_HEAD.search(k) or _NEW_DOC.match(k):
                 starts.append(pg.page)
                 break
-    if not starts:
-        return []
-    return [f"several documents in one file: another document (header, copy block or dispatch slip) "
-            f"starts on page {', '.join(map(str, starts))}; the record describes the first"]
+    return starts
