@@ -666,6 +666,7 @@ def looks_like_name(s: str) -> bool:
     return all(w[:1].isupper() for w in words if w.isalpha() or w[:1].isalpha())
 
 
+_APPENDIX_LABEL = re.compile(r"^phu\s{1,3}luc(?:\s{1,3}(?:[ivxlc]{1,5}|\d{1,2}|so\s{1,3}\d{1,2}))?\s{0,3}[.:]?\s{0,3}$")
 _ATTACHED = re.compile(r"^\(?\s{0,2}(?:ban\s{1,3}hanh\s{1,3})?kem(?:\s{1,3}theo\b|\s*$)")
 
 
@@ -679,8 +680,8 @@ def split_footer(cells: list[Snip]) -> tuple[list[Snip], list[Snip], Optional[Sn
     named = False  # the signature block has its signer's name
     for k, c in enumerate(cells):
         joined = c.folded + " " + cells[k + 1].folded if k + 1 < len(cells) else c.folded
-        if _PHU_LUC.match(joined) and is_upper(c.text):
-            break  # an appendix starts ("PHỤ LỤC", also wrapped "PHỤ / LỤC"): the footer ended above it
+        if _PHU_LUC.match(joined) and (is_upper(c.text) or _APPENDIX_LABEL.match(c.folded)):
+            break  # an appendix starts ("PHỤ LỤC", wrapped "PHỤ / LỤC", "Phụ lục I"): the footer ended above it
         if named and (_ATTACHED.match(c.folded) or (is_upper(c.text) and len(c.text.strip()) > 24
                                                     and not P.AUTH.match(c.folded))):
             break  # a heading after the signer's name: an attachment without "PHỤ LỤC"

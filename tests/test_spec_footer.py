@@ -430,3 +430,11 @@ def test_label_broken_over_two_lines(vb):
                               .replace("Kính gửi:", "**Kính\ngửi:**").replace("Nơi nhận:", "Nơi\nnhận:"))
     assert [r.text for r in rec.addressees] and rec.recipients
     assert rec.recipients[-1].kind == "lưu"
+
+
+@pytest.mark.parametrize("label", ["Phụ lục I", "Phụ lục 2", "PHỤ LỤC"])
+def test_appendix_label_after_the_signature_ends_the_footer(vb, label):
+    rec = vb.parse(footer="Nơi nhận:\n- Như trên;\n- Lưu: VT, VP.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTống Thanh Hải\n"
+                          f"{label}\nDanh mục các xã, phường")
+    assert [s.name for s in rec.signers] == ["Tống Thanh Hải"]
+    assert [r.text for r in rec.recipients] == ["Như trên", "Lưu: VT, VP"]
