@@ -134,8 +134,11 @@ def area_rows(rec: dict) -> list[tuple]:
 
 def fts_row(rec: dict) -> tuple[str, str, str, str, str, str]:
     """title, body, issuer and their folded copies.  The body is the whole
-    document text (NFC), so a search also finds words of the header and footer."""
+    document text as the parser read it (normalized: NFC, no Markdown or HTML
+    artefacts such as ``**`` or ``&amp;``), so a search also finds words of the
+    header and footer and its snippets read cleanly."""
+    from ..normalize import normalize
     title = unicodedata.normalize("NFC", rec.get("title") or "")
-    body = unicodedata.normalize("NFC", rec.get("text") or "")
+    body = normalize(rec.get("text") or "").text
     issuer = unicodedata.normalize("NFC", " ".join(x for x in (rec.get("issuer"), rec.get("issuer_parent")) if x))
     return title, body, issuer, fold(title), fold(body), fold(issuer)
