@@ -17,6 +17,7 @@ and without tone marks at the same offsets (spec §0.5).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -249,9 +250,16 @@ def _grid_tables(t: Text) -> Text:
 _CAPS = "A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ"
 _FLAT_HEADER = re.compile(r"C[ỘO]NG H[ÒO][AÀ] X[ÃA] H[ỘO]I|Độc lập\s*[-–]\s*Tự do|\bSố\s?:|ĐẢNG CỘNG SẢN VIỆT NAM|"
                           r"\bSố\s?\d{1,5}-[A-ZĐ]{1,6}/")
-_FLAT_TYPES = (r"QUYẾT ĐỊNH|NGHỊ QUYẾT|KẾ HOẠCH|BÁO CÁO|THÔNG BÁO|TỜ TRÌNH|CHỈ THỊ|QUY ĐỊNH|QUY CHẾ|HƯỚNG DẪN|"
-               r"CHƯƠNG TRÌNH|ĐỀ ÁN|CÔNG ĐIỆN|THÔNG TƯ|NGHỊ ĐỊNH|KẾT LUẬN|BIÊN BẢN|THÔNG TRI")
-_FLAT_BODY = re.compile(r"\b(?:Căn cứ|Kính gửi|Thực hiện|Theo đề nghị|Xét đề nghị)\b|năm \d{4}\W{0,3}\s(?:" + _FLAT_TYPES + r")\s")
+_FLAT_OPENINGS = re.compile(r"\b(?:Căn cứ|Kính gửi|Thực hiện|Theo đề nghị|Xét đề nghị)\b")
+
+
+@functools.lru_cache(maxsize=1)
+def _flat_types() -> tuple[re.Pattern, re.Pattern]:
+    """(a type heading right after the date, a whole line that is a type
+    heading), from the type headings of ``data/doc_types.yaml``."""
+    from .vocab import vocab  # vocab uses fold() from this module
+    alt = "|".join(sorted({re.escape(h) for t in vocab().types for h in t.headings}, key=len, reverse=True))
+    return re.compile(r"năm \d{4}\W{0,3}\s(?:" + alt + r")\s"), re.compile(r"(?:" + alt + r")")
 _FLAT_BREAKS = re.compile(
     r" (?=(?:C[ỘO]NG H[ÒO][AÀ] X[ÃA] H[ỘO]I|Độc lập\s*[-–]\s*Tự do|Số\s?:|Số\s?\d{1,5}-[A-ZĐ]{1,6}/|V/v\s|Kính gửi\s?:|"
     r"Nơi nhận\s?:|ĐẢNG CỘNG SẢN VIỆT NAM))"
@@ -266,14 +274,13 @@ _FLAT_BREAKS = re.compile(
     r"|(?<=QUYẾT ĐỊNH|QUYẾT NGHỊ)(?=:?\sĐiều)")
 
 
-_FLAT_HEADING_WORDS = re.compile(r"(?:" + _FLAT_TYPES + r")")
 _FLAT_HEADING = re.compile(r" (?=[" + _CAPS + r"]{2,}\s)(?!HÀNH ĐỘNG|LIÊN|PHỐI HỢP)")
 
 
 def _heading_break(m: re.Match) -> str:
     """A type heading run into its title on a restored line: ``QUYẾT ĐỊNH`` / ``BAN HÀNH…``."""
     line_start = m.string.rfind("\n", 0, m.start()) + 1
-    return "\n" if _FLAT_HEADING_WORDS.fullmatch(m.string[line_start:m.start()]) else " "
+    return "\n" if _flat_types()[1].fullmatch(m.string[line_start:m.start()]) else " "
 
 
 def _unflatten(t: Text) -> Text:
@@ -282,10 +289,9 @@ def _unflatten(t: Text) -> Text:
     quốc hiệu, ``Số:``, ``V/v``, ``Kính gửi``, basis openings, ``Điều N.``,
     dashes and numbered points after a sentence end, signing prefixes, and
     around the type heading and the enacting formula."""
-    if not any(len(ln) > 300 for ln in t.text.split("\n")):
-        return t
     long_lines = [m for m in re.finditer(r"[^\n]{300,}", t.text)
-                  if _FLAT_HEADER.search(m.group(0)) and _FLAT_BODY.search(m.group(0))]
+                  if _FLAT_HEADER.search(m.group(0))
+                  and (_FLAT_OPENINGS.search(m.group(0)) or _flat_types()[0].search(m.group(0)))]
     if not long_lines:
         return t
     spans = [m.span() for m in long_lines]

@@ -611,7 +611,7 @@ def _starts_structure(c: Snip) -> bool:
                 or P.KINH_GUI.match(f) or P.ENACT.match(f.strip()))
 
 
-_DANGLING = re.compile(r"(?:\s(?:cua|va|so|ngay|tai|ve|theo|cac|nam|thang|voi|do|bo|so|uy\s+ban)|[-–])\s*$")
+_DANGLING = re.compile(r"(?:\s(?:cua|va|so|ngay|tai|ve|theo|cac|nam|thang|voi|do|bo|uy\s+ban)|[-–])\s*$")
 
 
 def paragraphs(cells: list[Snip], preamble: bool | str = False) -> list[Snip]:

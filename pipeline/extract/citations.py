@@ -259,9 +259,13 @@ def _grounds(p: Snip, refs: list[Reference]) -> list[Reference]:
 _PROPOSER = re.compile(r"^(?:theo|xet)\s{1,3}de\s{1,3}nghi\s{1,3}(?:cua\s{0,3})?")
 
 
-_CONTINUES = re.compile(r"^(?:luat|bo\s{1,3}luat|nghi\s{1,3}dinh|nghi\s{1,3}quyet|quyet\s{1,3}dinh|thong\s{1,3}tu|chi\s{1,3}thi|"
-                       r"phap\s{1,3}lenh|ke\s{1,3}hoach|cong\s{1,3}van|van\s{1,3}ban|quy\s{1,3}dinh|thong\s{1,3}bao|"
-                       r"huong\s{1,3}dan|so\s{1,3}\d)")
+def _continues(folded: str) -> bool:
+    """A preamble paragraph that opens with a document's name or "số N"
+    (``Nghị định số 48/2013/NĐ-CP…`` after ``Căn cứ Nghị định số 63/2010/NĐ-CP…;``)."""
+    head = " ".join(folded[:40].split())
+    return bool(re.match(r"so\s\d", head) or any(head.startswith(w + " ") for w in _TYPE_NAME if w not in _ABBR))
+
+
 _OPENING_REST = re.compile(r"\s{0,3}(?:vao\s{1,3})?")
 
 
@@ -276,7 +280,7 @@ def legal_bases(preamble: list[Snip], refs: list[Reference], text: Text) -> list
         m = P.BASIS.match(f)
         if m:
             kind = P.BASIS_KINDS[" ".join(m.group("kind").split())]
-        elif out and _CONTINUES.match(f):
+        elif out and _continues(f):
             kind, m = out[-1].kind, None
         else:
             continue

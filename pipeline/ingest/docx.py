@@ -271,18 +271,7 @@ class _Walker:
             cells += [self.cell(tc) for sdt in tr if sdt.tag == _W + "sdt"
                       for tc in sdt.iter(_W + "tc")]
             rows.append([c for c in cells if any(ln.strip() for ln in c)])
-        if not rows:
-            return []
-        width = max(len(r) for r in rows)
-        out: list[str] = []
-        for cells in rows:
-            if not cells:
-                continue
-            if width <= 2:
-                out.extend(side_by_side(cells))
-            else:
-                out.append(" | ".join(" ".join(" ".join(ln.split()) for ln in c if ln.strip()) for c in cells))
-        return out
+        return table_rows(rows)
 
 
 def _ancestor_table(el):
@@ -290,6 +279,22 @@ def _ancestor_table(el):
     while p is not None and p.tag != _W + "tbl":
         p = p.getparent()
     return p
+
+
+def table_rows(rows: list[list[list[str]]]) -> list[str]:
+    """A table (rows of cells of lines) as text lines: a table of at most two
+    filled cells per row side by side (:func:`side_by_side`), a wider one as
+    ``a | b | c`` rows (spec §8.6).  Shared by the DOCX and HTML readers."""
+    width = max((len(r) for r in rows), default=0)
+    out: list[str] = []
+    for cells in rows:
+        if not cells:
+            continue
+        if width <= 2:
+            out.extend(side_by_side(cells))
+        else:
+            out.append(" | ".join(" ".join(" ".join(ln.split()) for ln in c if ln.strip()) for c in cells))
+    return out
 
 
 def side_by_side(cells: list[list[str]]) -> list[str]:

@@ -34,7 +34,7 @@ import re
 from typing import Optional
 
 from . import Source
-from .docx import side_by_side
+from .docx import table_rows
 from ..normalize import fold
 from .legacy import fix_legacy
 from .text import decode
@@ -190,16 +190,7 @@ def table_lines(table) -> list[str]:
     for tr in _rows(table):
         cells = [block_lines(td) for td in tr if _tag(td) in ("td", "th")]
         rows.append([c for c in cells if any(ln.strip() for ln in c)])
-    width = max((len(r) for r in rows), default=0)
-    out: list[str] = []
-    for cells in rows:
-        if not cells:
-            continue
-        if width <= 2:
-            out.extend(side_by_side(cells))
-        else:
-            out.append(" | ".join(" ".join(ln for ln in c if ln) for c in cells))
-    return out
+    return table_rows(rows)
 
 
 def _main_content(root):
