@@ -134,6 +134,8 @@ def _locate(rec: Record, src: Source) -> None:
     """Give every provenance entry its page and box from the reader's layout,
     name the reading step in its method and scale its confidence by the
     reader's (an OCR'd value is less certain than one from a text layer)."""
+    lines = sorted(src.lines, key=lambda ln: ln.start)
+    starts = [ln.start for ln in lines]
     for p in rec.provenance.values():
         if src.method != "text":
             p.method = f"{src.method}+{p.method}"
@@ -142,7 +144,9 @@ def _locate(rec: Record, src: Source) -> None:
             continue
         if src.page_starts:
             p.page = bisect.bisect_right(src.page_starts, p.span[0]) or 1
-        boxes = [ln for ln in src.lines if ln.bbox and ln.start < p.span[1] and ln.end > p.span[0]
+        lo = max(0, bisect.bisect_right(starts, p.span[0]) - 1)
+        hi = bisect.bisect_left(starts, p.span[1])
+        boxes = [ln for ln in lines[lo:hi] if ln.bbox and ln.start < p.span[1] and ln.end > p.span[0]
                  and (p.page is None or ln.page == p.page)]
         if boxes:
             p.page = boxes[0].page
