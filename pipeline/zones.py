@@ -724,10 +724,6 @@ def _signature_piece(c: Snip) -> bool:
                 or P.SIGN_NOTE.match(f) or looks_like_name(c.text) and c.col > 20)
 
 
-_ORG_WORD = re.compile(r"(?:bo|so|uy|ubnd|hdnd|cuc|vu|ban|phong|van|trung|tinh|huyen|xa|cac|doan|hoi|cong|tong|"
-                       r"chi|thanh|quan|truong|vien|benh|kho|bao|dai|lien|mat|nha|ngan|kiem|toa)\s")
-
-
 _NOTE_TAIL = re.compile(r"^(?P<head>.*[;.,:])\s+(?P<tail>[(\[][^()\[\]]{2,40}[)\]])$")
 
 
@@ -748,7 +744,7 @@ def _split_tail(c: Snip) -> tuple[Snip, Optional[Snip]]:
                                          or P.AUTH.match(fold(tail))):
                 continue
             if rx is _NAME_TAIL and (fold(tail).startswith(("vt", "van thu")) or m.group("head").endswith(",")
-                                     or _ORG_WORD.match(fold(tail))):
+                                     or vocab().body_heads_re.match(" ".join(fold(tail).split()))):
                 continue  # "- Cục Thống kê, Bộ Tài" wraps an entry, no name follows
             head_end, tail_start = m.end("head"), m.start("tail")
             pm = _PREFIX_END.search(t, 0, head_end)
