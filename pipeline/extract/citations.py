@@ -59,8 +59,11 @@ _TYPE_NAME.update({"kh": "Kế hoạch", "qd": "Quyết định", "nq": "Nghị 
 
 _ABBR = ("kh", "qd", "nq", "cv", "tb", "bc")
 _OF = re.compile(r"\s{0,3},?\s{0,3}(?:cua|do)\s{1,3}")
-_STOP_ISSUER = re.compile(r"\s(?:ve|ve viec|quy dinh|huong dan|ban hanh|phe duyet|sua doi|thanh lap|trien khai|thuc hien|"
-                          r"giao|tai|ngay|theo|dong y|chi dao|de nghi|gui|va cac|chu truong)\b|[;,(:]|\.\s|\.$|$")
+# words that end an issuer after "của", with their tones: "tại" ends one, "vận tải" does not
+_STOP_WORDS = ("về", "về việc", "quy định", "hướng dẫn", "ban hành", "phê duyệt", "sửa đổi", "thành lập", "triển khai",
+               "thực hiện", "giao", "tại", "ngày", "theo", "đồng ý", "chỉ đạo", "đề nghị", "gửi", "và các", "chủ trương")
+_STOP_ISSUER = re.compile(r"\s(?:" + "|".join(sorted({fold(w) for w in _STOP_WORDS}, key=len, reverse=True))
+                          + r")\b|[;,(:]|\.\s|\.$|$")
 _SUBJECT = re.compile(r"\s{0,3},?\s{0,3}(?P<w>ve\s{1,3}viec|ve|quy\s{1,3}dinh|huong\s{1,3}dan|ban\s{1,3}hanh|phe\s{1,3}duyet|"
                       r"sua\s{1,3}doi|thanh\s{1,3}lap)\b")
 _LAW_WORD = r"(?<![a-z])(?P<t>luat|bo\s{1,3}luat|hien\s{1,3}phap|phap\s{1,3}lenh)\s{1,3}"
@@ -139,9 +142,6 @@ def _subject_end(folded: str, start: int, limit: int) -> int:
     m = _SUBJECT_STOP.search(folded, start, limit)
     return m.start() if m else limit
 
-
-_STOP_WORDS = {"về", "về việc", "quy định", "hướng dẫn", "ban hành", "phê duyệt", "sửa đổi", "thành lập", "triển khai",
-               "thực hiện", "giao", "tại", "ngày", "theo", "đồng ý", "chỉ đạo", "đề nghị", "gửi", "và các", "chủ trương"}
 
 
 def _issuer_end(text: str, folded: str, at: int) -> int:
