@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 from . import patterns as P
 from .normalize import Text, fold
@@ -34,14 +34,37 @@ from .vocab import vocab
 # ---------------------------------------------------------------------------
 # Snip: a piece of text with the clean-text offset of each character
 
-@dataclass
+def _same_offsets(a, b) -> bool:
+    """Equal offset sequences, whether each is a ``range`` or a list."""
+    return a == b if type(a) is type(b) else list(a) == list(b)
+
+
+_WORD = re.compile(r"\S+")
+_FOLDED_SEP = {" ": " ", "": "", "\n": "\n"}
+
+
+@dataclass(eq=False)
 class Snip:
+    """``offs[i]`` is the clean-text offset of ``text[i]``.  A snip cut from
+    one run of the clean text (every cell, most paragraphs) holds a ``range``,
+    others a list: slicing, ``start`` and ``end`` are then O(1) and joining
+    lines that follow each other in the text builds no per-character list."""
+
     text: str
-    offs: list[int]
+    offs: Sequence[int]
     line: int = 0
     col: int = 0
     blank_before: bool = False
     rule_before: bool = False  # a rule line (``-----``, the line under a title) precedes
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.text == other.text and _same_offsets(self.offs, other.offs) and self.line == other.line
+                and self.col == other.col and self.blank_before == other.blank_before
+                and self.rule_before == other.rule_before)
 
     @property
     def start(self) -> int:
@@ -76,23 +99,65 @@ class Snip:
 
     @staticmethod
     def join(snips: list["Snip"], sep: str = " ") -> "Snip":
-        text: list[str] = []
-        offs: list[int] = []
-        for i, s in enumerate(snips):
-            if i and sep:
-                text.append(sep)
-                offs.extend([offs[-1] + 1 if offs else s.start] * len(sep))
-            text.append(s.text)
-            offs.extend(s.offs)
-        first = snips[0] if snips else Snip("", [])
-        out = Snip("".join(text), offs, first.line, first.col, first.blank_before, first.rule_before)
-        out.__dict__["_folded"] = fold(sep).join(s.folded for s in snips)
+        """The snips end to end with ``sep`` between them; a separator takes
+        the offset just after the character before it."""
+        if not snips:
+            out = Snip("", [])
+            out.__dict__["_folded"] = ""
+            return out
+        first = snips[0]
+        fsep = _FOLDED_SEP.get(sep)
+        if fsep is None:
+            fsep = fold(sep)
+        offs: Sequence[int] | None = None
+        if len(sep) <= 1:  # one run of the text when each snip starts where the previous one (and sep) ends
+            step = len(sep)
+            prev_end = None
+            for s in snips:
+                o = s.offs
+                if type(o) is not range or not o or o.step != 1 or (prev_end is not None and o.start != prev_end + step):
+                    break
+                prev_end = o.stop
+            else:
+                offs = range(first.offs.start, prev_end)
+        if offs is None:
+            acc: list[int] = []
+            for i, s in enumerate(snips):
+                if i and sep:
+                    acc.extend([acc[-1] + 1 if acc else s.start] * len(sep))
+                acc.extend(s.offs)
+            offs = acc
+        out = Snip(sep.join([s.text for s in snips]), offs, first.line, first.col, first.blank_before, first.rule_before)
+        out.__dict__["_folded"] = fsep.join([s.folded for s in snips])
         return out
 
     def collapsed(self) -> "Snip":
         """Runs of white space folded to one space, ends trimmed."""
-        parts = [self[m.start():m.end()] for m in re.finditer(r"\S+", self.text)]
-        return Snip.join(parts) if parts else self[0:0]
+        text = self.text
+        spans = [m.span() for m in _WORD.finditer(text)]
+        if not spans:
+            return self[0:0]
+        if len(spans) == 1:
+            a, b = spans[0]
+            return Snip.join([self[a:b]])
+        f = self.__dict__.get("_folded")
+        if f is not None and len(f) == len(text):
+            folded = " ".join([f[a:b] for a, b in spans])
+        else:  # each word folded on its own, as the words' snips would be
+            folded = " ".join([fold(text[a:b]) for a, b in spans])
+        o = self.offs
+        if type(o) is range and o.step == 1 and all(spans[k + 1][0] == spans[k][1] + 1 for k in range(len(spans) - 1)):
+            offs: Sequence[int] = o[spans[0][0]:spans[-1][1]]  # single spaces: the separators keep their own offsets
+        else:
+            acc: list[int] = []
+            for k, (a, b) in enumerate(spans):
+                if k:
+                    acc.append(acc[-1] + 1)
+                acc.extend(o[a:b])
+            offs = acc
+        out = Snip(" ".join([text[a:b] for a, b in spans]), offs, self.line, self.col, self.blank_before, self.rule_before)
+        out.__dict__["_folded"] = folded
+        return out
 
 
 _LOWER_RUN = re.compile(r"[^\W\d_]")
@@ -135,7 +200,7 @@ def _cells(text: str) -> list[Snip]:
         first = True
         for a, b in pieces:
             seg = line[a:b]
-            s = Snip(seg, list(range(start + a, start + b)), lineno, a)
+            s = Snip(seg, range(start + a, start + b), lineno, a)
             s.__dict__["_folded"] = folded[start + a:start + b]
             s = s.strip()
             if not s:
@@ -474,7 +539,10 @@ def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
                     break
                 if not letters and not prev.rstrip().endswith(("-", "–", ",")):
                     break
-                if _authority_like(f) and (authority_expected or c.blank_before) and " ve " not in f \
+                # "… BAN CHẤP HÀNH TRUNG ƯƠNG ĐẢNG" / "KHÓA XIII": the term of the body the
+                # title names, not the second line of a thẩm quyền
+                term = bool(_TERM.match(f)) and not c.blank_before
+                if _authority_like(f) and not term and (authority_expected or c.blank_before) and " ve " not in f \
                         and not prev.rstrip().endswith((",", "-", "–")) \
                         and not fold(prev).rstrip().endswith((" cua", " ve", " va", " cho", " tai")):
                     break
@@ -518,6 +586,9 @@ def is_basis(c: Snip) -> bool:
 
 _AUTH_BODIES = re.compile(r"^(?:uy\s+ban|hoi\s+dong|chinh\s+phu|quoc\s+hoi|ban\s+(?:chap\s+hanh|thuong\s+vu)|"
                           r"bo\s+chinh\s+tri|ban\s+bi\s+thu|thuong\s+truc|uy\s+ban\s+thuong\s+vu|khoa\s+[ivxlc]+)")
+
+
+_TERM = re.compile(r"khoa\s+[ivxlc]+\b")
 
 
 def _authority_like(f: str) -> bool:

@@ -337,6 +337,19 @@ def test_title_lines_joined(vb, lines, title):
     assert rec.authority_line == "GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO"
 
 
+def test_title_wrapped_before_the_term_of_the_body_it_names(vb):
+    """A capitalised title naming a body wraps before its term ("… TRUNG ƯƠNG ĐẢNG" / "KHÓA XIII"):
+    the term line continues the title; it is not the second line of a thẩm quyền."""
+    rec = vb.parse(left=("BAN CHẤP HÀNH TRUNG ƯƠNG", "*"), number="Số 60-NQ/TW",
+                   date="Hà Nội, ngày 12 tháng 4 năm 2025", heading="NGHỊ QUYẾT",
+                   title=("HỘI NGHỊ LẦN THỨ 11 BAN CHẤP HÀNH TRUNG ƯƠNG ĐẢNG", "KHÓA XIII"), authority=(),
+                   preamble=(), enact=None,
+                   body=("Hội nghị lần thứ 11 Ban Chấp hành Trung ương Đảng khóa XIII họp từ ngày 10/4 đến "
+                         "ngày 12/4/2025 tại Thủ đô Hà Nội.", "1. Thông qua nội dung cơ bản các dự thảo văn kiện."))
+    assert rec.title == "HỘI NGHỊ LẦN THỨ 11 BAN CHẤP HÀNH TRUNG ƯƠNG ĐẢNG KHÓA XIII"
+    assert rec.authority_line is None
+
+
 def test_title_under_heading_with_rule(vb):
     rec = vb.parse(title=("Về việc ban hành Kế hoạch kiểm tra nội bộ năm 2024", "──────────"))
     assert rec.title == "Về việc ban hành Kế hoạch kiểm tra nội bộ năm 2024"
