@@ -283,6 +283,46 @@ def _heading_break(m: re.Match) -> str:
     return "\n" if _flat_types()[1].fullmatch(m.string[line_start:m.start()]) else " "
 
 
+# where a flattened-and-wrapped paragraph ends: a blank line, an indented
+# (laid-out) line, the recipients' label
+_FLAT_PARAGRAPH_END = re.compile(r"\s*$|\s{4}|\s*N[ơo]i\s+nh[ậa]n\b", re.I)
+
+
+def _join_flat_paragraph(t: Text) -> Text:
+    """A flattened header that was then wrapped as prose (a PDF or scan of a
+    flattened export: ``… năm 2025* KẾT LUẬN CỦA BỘ CHÍNH TRỊ, BAN BÍ THƯ`` /
+    ``VỀ …``): the date and the type heading on one line betray it.  The
+    paragraph, from the line holding the quốc hiệu or ``Số`` just above to
+    the next blank line, laid-out row (indented or cells 4+ spaces apart) or
+    ``Nơi nhận``, is joined
+    into one line so that ``_unflatten`` restores its structure."""
+    lines = t.text.split("\n")
+    starts, pos = [], 0
+    for ln in lines:
+        starts.append(pos)
+        pos += len(ln) + 1
+    dated = _flat_types()[0]
+    for k, ln in enumerate(lines):
+        if len(ln) >= 300 or not dated.search(ln):
+            continue
+        first = k
+        for j in range(k - 1, max(k - 4, -1), -1):
+            if not lines[j].strip() or "    " in lines[j].strip():
+                break
+            if _FLAT_HEADER.search(lines[j]):
+                first = j
+        last = k
+        while last + 1 < len(lines) and not _FLAT_PARAGRAPH_END.match(lines[last + 1]) \
+                and "    " not in lines[last + 1].strip():
+            last += 1
+        if last == first:
+            return t
+        a, b = starts[first], starts[last]
+        return t.sub(re.compile(r"\n"), lambda m: " " if a <= m.start() < b + 1 and m.start() < b + len(lines[last])
+                     else "\n")
+    return t
+
+
 def _unflatten(t: Text) -> Text:
     """Put line breaks back into a line that holds a whole header and
     preamble (quốc hiệu or ``Số:`` *and* ``Căn cứ``/``Kính gửi``…): before the
@@ -332,6 +372,7 @@ def normalize(source: str, *, markup: bool = True) -> Text:
         t = t.sub(_MD_EMPH, "")
         t = t.sub(_MD_HEADING, "")
     t = t.sub(_SPLIT_LABEL, " ")
+    t = _join_flat_paragraph(t)
     t = _unflatten(t)
     return t
 

@@ -516,6 +516,31 @@ def test_party_header_heading_and_title_on_one_paragraph_are_restored():
     assert rec.title == "CỦA BỘ CHÍNH TRỊ, BAN BÍ THƯ VỀ TÌNH HÌNH HOẠT ĐỘNG CỦA CHÍNH QUYỀN ĐỊA PHƯƠNG 2 CẤP"
 
 
+def test_flattened_header_wrapped_as_prose_is_restored():
+    """The same flattened paragraph printed to PDF and wrapped at the page
+    width: the date and the heading share a wrapped line; the footer, laid
+    out in two columns below, is left as it is."""
+    import pipeline
+    text = ("BAN CHẤP HÀNH TRUNG ƯƠNG                 ĐẢNG CỘNG SẢN VIỆT NAM\n"
+            "* ĐẢNG CỘNG SẢN VIỆT NAM --------------- Số 212-KL/TW *Hà Nội,\n"
+            "ngày 18 tháng 11 năm 2025* KẾT LUẬN CỦA BỘ CHÍNH TRỊ, BAN BÍ THƯ\n"
+            "VỀ ĐỊNH HƯỚNG PHÂN LOẠI ĐƠN VỊ HÀNH CHÍNH VÀ PHÂN LOẠI ĐÔ THỊ ----- Tại phiên\n"
+            "họp ngày 14/11/2025, xem xét Tờ trình của Đảng uỷ Chính phủ về Đề án phân loại đô thị,\n"
+            "Bộ Chính trị, Ban Bí thư kết luận như sau:\n"
+            "1. Cơ bản nhất trí với Tờ trình của Đảng uỷ Chính phủ.\n"
+            "2. Giao Đảng uỷ Chính phủ chỉ đạo hoàn thiện các văn bản pháp luật.\n"
+            "Nơi nhận:\n"
+            "- Các tỉnh uỷ, thành uỷ,\n"
+            "- Lưu Văn phòng Trung ương Đảng.\n"
+            "                                                   T/M BỘ CHÍNH TRỊ\n"
+            "                                                     Trần Cẩm Tú\n")
+    rec = pipeline.parse_text(text)
+    assert (rec.number, rec.date, rec.doc_type) == ("212-KL/TW", "2025-11-18", "Kết luận")
+    assert rec.title == "CỦA BỘ CHÍNH TRỊ, BAN BÍ THƯ VỀ ĐỊNH HƯỚNG PHÂN LOẠI ĐƠN VỊ HÀNH CHÍNH VÀ PHÂN LOẠI ĐÔ THỊ"
+    assert [s.name for s in rec.signers] == ["Trần Cẩm Tú"]
+    assert [r.text for r in rec.recipients] == ["Các tỉnh uỷ, thành uỷ", "Lưu Văn phòng Trung ương Đảng"]
+
+
 def test_thuc_hien_task_under_the_heading_is_the_title(vb):
     rec = vb.parse(heading="KẾ HOẠCH", title=("Thực hiện công tác bầu cử đại biểu Quốc hội khóa XVI",
                                               "và bầu cử đại biểu Hội đồng nhân dân các cấp nhiệm kỳ 2026-2031"),
