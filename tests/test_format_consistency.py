@@ -36,13 +36,9 @@ KNOWN: dict[tuple[str, str], dict[str, str]] = {
         "recipients": "same paragraph: pandoc line breaks ('\\ ') inside one DOCX paragraph, no line structure left",
     },
     ("md/dev-0002.md", "pdf"): {
-        "title": "PDF layout: the title's second line 'KHÓA XIII' is not joined to the title",
         "signers": "PDF of the same collapsed footer: 'TỔNG BÍ THƯ' inside the first recipient line",
         "recipients": "PDF of the same collapsed footer: the first three recipients run together",
     },
-    ("md/dev-0015.md", "pdf"): {"title": "the PDF lays out the one-paragraph header, 'KẾT LUẬN' and title of the "
-                                         "rendition so that no heading line is found"},
-    ("md/dev-0023.md", "pdf"): {"title": "PDF of the same one-paragraph header and title"},
     ("txt/dev-0007.txt", "pdf"): {
         "recipients": "PDF layout: a recipient wrapped onto the next line is split differently from the text",
     },
