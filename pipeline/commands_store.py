@@ -1,7 +1,7 @@
 """The archive commands of ``vanban``: ``index``, ``search``, ``show``, ``export``.
 
     vanban index DIR... [--db archive.sqlite] [--workers N] [--dask ADDR|local] [--quiet]
-    vanban search [QUERY] [--db …] [--type T] [--issuer I] [--year Y] [--area A]
+    vanban search [QUERY] [--db …] [--type T] [--issuer I] [--year Y] [--area A] [--province P]
     vanban show NUMBER|PATH|#ID [--db …] [--text]
     vanban export --to jsonl|csv|parquet [--db …] [--table documents] [--out FILE]
 
@@ -166,6 +166,8 @@ def search_cmd(query: str = typer.Argument("", help="Words or \"a phrase\", with
                issuer: Optional[str] = typer.Option(None, "--issuer", help="Part of the issuer's name."),
                year: Optional[int] = typer.Option(None, "--year", help="Year of issue."),
                area: Optional[str] = typer.Option(None, "--area", help="Subject area."),
+               province: Optional[str] = typer.Option(None, "--province", help="Province after the 2025 merger "
+                                                      "('Quang Ngai' also finds former Kon Tum)."),
                limit: int = typer.Option(20, "--limit", "-n", min=1, help="How many results."),
                fmt: SearchFormat = typer.Option(SearchFormat.table, "--format", "-f", help="Output format."),
                include_deleted: bool = typer.Option(False, "--include-deleted", help="Also deleted files.")) -> None:
@@ -175,7 +177,7 @@ def search_cmd(query: str = typer.Argument("", help="Words or \"a phrase\", with
     out, _ = _consoles()
     a = _open(db)
     try:
-        df = a.search(query, doc_type=doc_type, issuer=issuer, year=year, area=area, limit=limit,
+        df = a.search(query, doc_type=doc_type, issuer=issuer, year=year, area=area, province=province, limit=limit,
                       include_deleted=include_deleted)
         if fmt is SearchFormat.jsonl:
             for row in df.to_dict(orient="records"):

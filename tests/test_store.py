@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import pipeline
+from pipeline.normalize import fold
 from pipeline.cli import app
 from pipeline.store import Archive, RunError, index
 from pipeline.store import indexer, schema
@@ -406,6 +407,30 @@ def test_old_archive_is_migrated_and_keeps_its_rows(tmp_path):
         assert schema.version(a.conn) == schema.LATEST
         assert a.find("/x.txt") == [1]
         assert a.back_references().empty
+
+
+def test_search_by_province_after_the_2025_merger(sample_db):
+    with Archive(sample_db) as a:
+        docs = a.documents()
+        assert docs["province_2025"].notna().all()
+        for name, n in docs["province_2025"].value_counts().items():
+            hits = a.search(province=fold(name).upper(), limit=None)  # folded, any case
+            assert len(hits) == n
+            assert set(hits["id"]) == set(docs.loc[docs["province_2025"] == name, "id"])
+        assert a.search(province="Kon Tum", limit=None).empty  # a former province is not a unit after 2025
+
+
+def test_migration_fills_the_province_from_stored_records(tmp_path):
+    db = tmp_path / "v2.sqlite"
+    conn = sqlite3.connect(db, isolation_level=None)
+    schema.migrate(conn, target=2)
+    conn.execute("INSERT INTO documents (path, status, indexed_at, record) "
+                 "VALUES ('/a.txt', 'ok', 'now', '{\"province_2025\": \"Quảng Ngãi\"}')")
+    conn.execute("INSERT INTO documents (path, status, indexed_at, record) VALUES ('/b.txt', 'error', 'now', 'not json')")
+    conn.close()
+    with Archive(db) as a:
+        got = dict(a.conn.execute("SELECT path, province_2025 FROM documents").fetchall())
+    assert got == {"/a.txt": "Quảng Ngãi", "/b.txt": None}
 
 
 def test_archive_from_a_newer_vanban_is_refused(tmp_path):

@@ -196,11 +196,12 @@ class Archive:
 
     # -- search --------------------------------------------------------------
     def search(self, query: str = "", *, doc_type: Optional[str] = None, issuer: Optional[str] = None,
-               year: Optional[int] = None, area: Optional[str] = None, limit: Optional[int] = 20,
-               include_deleted: bool = False):
+               year: Optional[int] = None, area: Optional[str] = None, province: Optional[str] = None,
+               limit: Optional[int] = 20, include_deleted: bool = False):
         """Full-text search over title, body and issuer, with and without
         diacritics, best first; filters compare folded text (``--type "quyet
-        dinh"`` works).  An empty query lists the documents the filters keep,
+        dinh"`` works); ``province`` is a provincial unit after the 2025
+        merger (``Quảng Ngãi`` also finds documents of former Kon Tum).  An empty query lists the documents the filters keep,
         newest first.  Columns: id, path, doc_type, number, date, issuer,
         title, score (lower is better, FTS5 bm25), snippet."""
         import pandas as pd
@@ -219,6 +220,9 @@ class Archive:
         if area:
             where.append("EXISTS (SELECT 1 FROM areas a WHERE a.doc_id = d.id AND instr(vn_fold(a.label), ?) > 0)")
             params.append(folded(area.strip()))
+        if province:
+            where.append("vn_fold(coalesce(d.province_2025, '')) = ?")
+            params.append(folded(" ".join(province.split())))
         cols = "d.id, d.path, d.doc_type, d.number, d.date, d.issuer, d.title"
         lim = f" LIMIT {int(limit)}" if limit else ""
         terms = query_terms(query)

@@ -16,7 +16,7 @@ from ..normalize import fold
 
 DOC_COLUMNS = ("format", "encoding", "pages", "regime", "doc_type", "number", "number_key", "serial", "year",
                "type_code", "issuer_code", "date", "place", "issuer", "issuer_parent", "title", "authority_line",
-               "is_draft", "marks", "warnings", "n_warnings")
+               "is_draft", "marks", "warnings", "n_warnings", "province_2025")
 
 _SPACES = re.compile(r"\s+")
 _LEAD_ZEROS = re.compile(r"^0+(?=\d)")
@@ -52,6 +52,7 @@ def document_columns(rec: dict) -> dict[str, Any]:
         "authority_line": rec.get("authority_line"), "is_draft": int(bool(rec.get("is_draft"))),
         "marks": json.dumps(rec.get("marks") or [], ensure_ascii=False),
         "warnings": json.dumps(warnings, ensure_ascii=False), "n_warnings": len(warnings),
+        "province_2025": rec.get("province_2025"),
     }
 
 

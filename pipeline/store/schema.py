@@ -185,7 +185,15 @@ CREATE TABLE runs (
 );
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# v3: the province after the 2025 merger (``Record.province_2025``) as a
+# column, filled from the stored records so an old archive needs no re-parse.
+_V3 = """
+ALTER TABLE documents ADD COLUMN province_2025 TEXT;
+UPDATE documents SET province_2025 = json_extract(record, '$.province_2025') WHERE json_valid(record);
+CREATE INDEX documents_province ON documents(province_2025);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 LATEST = len(MIGRATIONS)
 
 
