@@ -14,28 +14,11 @@ from __future__ import annotations
 import argparse
 import io
 import time
-import unicodedata
 from pathlib import Path
 
 import pipeline
 from pipeline.ingest import read
 from pipeline.ingest import text as T
-
-
-def cp1258(text: str) -> bytes:
-    """Windows-1258 bytes: base letters precomposed, tone marks combining."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        d = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in d if c in "\u0300\u0301\u0303\u0309\u0323")
-        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
-        out += (base + tones).encode("cp1258", errors="replace")
-    return bytes(out)
 
 
 def best(fn, repeat: int) -> float:
@@ -76,7 +59,7 @@ def main() -> None:
     if groups["txt"]:
         full = best(lambda: [T.decode(d) for d in blobs["txt"]], a.repeat)
         bare = best(lambda: [T._decode(d) for d in blobs["txt"]], a.repeat)
-        cp = [cp1258(d.decode("utf-8")) for d in blobs["txt"]]
+        cp = [T.encode_cp1258(d.decode("utf-8")) for d in blobs["txt"]]
         cpt = best(lambda: [T.decode(d) for d in cp], a.repeat)
         n = len(blobs["txt"])
         print(f"text decode: {bare / n * 1000:.2f} ms/file without the legacy check, {full / n * 1000:.2f} with it "

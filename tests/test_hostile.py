@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import multiprocessing
 import os
 import random
@@ -55,6 +54,7 @@ import pytest
 
 import pipeline
 from pipeline import limits as L
+from pipeline.ingest.text import encode_cp1258
 from pipeline.store import Archive, index
 from pipeline.store import indexer
 
@@ -248,24 +248,7 @@ def mixed_encoding(whole_line: bool) -> bytes:
     if not whole_line:
         lines[k] = lines[k].replace(" ", " \udc96 ", 1)  # a lone 0x96 byte (cp1252 en dash)
         return "\n".join(lines).encode("utf-8", "surrogateescape")
-    return b"\n".join(to_cp1258(ln) if i == k else ln.encode("utf-8") for i, ln in enumerate(lines))
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258: â ê ô ă ơ ư đ precomposed, tone marks combining."""
-    shapes = {"\u0302", "\u0306", "\u031b"}
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        d = unicodedata.normalize("NFD", ch)
-        shape = "".join(m for m in d[1:] if m in shapes)
-        out += unicodedata.normalize("NFC", d[0] + shape).encode("cp1258")
-        out += "".join(m for m in d[1:] if m not in shapes).encode("cp1258")
-    return bytes(out)
+    return b"\n".join(encode_cp1258(ln) if i == k else ln.encode("utf-8") for i, ln in enumerate(lines))
 
 
 # ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pipeline
 from pipeline.document import build_record
 from pipeline.ingest import read
 from pipeline.ingest.legacy import convert, encode, fix_legacy, restore_capitals, table
-from pipeline.ingest.text import decode
+from pipeline.ingest.text import decode, encode_cp1258 as cp1258
 
 DOC = """ỦY BAN NHÂN DÂN                         CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 TỈNH BÌNH ĐỊNH                          Độc lập - Tự do - Hạnh phúc
@@ -43,22 +43,6 @@ Nơi nhận:                               KT. CHỦ TỊCH
 
 def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
-
-
-def cp1258(text: str) -> bytes:
-    """Windows-1258 bytes: base letters precomposed, tone marks combining."""
-    out = bytearray()
-    for ch in nfc(text):
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        d = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in d if c in "\u0300\u0301\u0303\u0309\u0323")
-        base = nfc("".join(c for c in d if c not in tones))
-        out += (base + tones).encode("cp1258", errors="replace")
-    return bytes(out)
 
 
 @pytest.mark.parametrize("name", ["tcvn3", "vni"])

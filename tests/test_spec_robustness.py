@@ -11,11 +11,11 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 
 import pipeline
+from pipeline.ingest.text import encode_cp1258
 
 
 def _id(s: str) -> str:
@@ -362,32 +362,13 @@ def test_long_line_does_not_hang(vb):
 # ---------------------------------------------------------------------------
 # ingest/text.py: encodings — UTF-8 BOM, UTF-16 LE/BE with BOM, Windows-1258.
 
-_SHAPES = {"\u0302", "\u0306", "\u031b"}   # circumflex, breve, horn: letters of their own in cp1258
-
-
-def _to_cp1258(text: str) -> bytes:
-    """Windows-1258: base letters (â ê ô ă ơ ư đ) precomposed, tone marks combining."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        d = unicodedata.normalize("NFD", ch)
-        base, marks = d[0], d[1:]
-        shape = "".join(m for m in marks if m in _SHAPES)
-        tones = "".join(m for m in marks if m not in _SHAPES)
-        out += unicodedata.normalize("NFC", base + shape).encode("cp1258")
-        out += tones.encode("cp1258")
-    return bytes(out)
 
 
 ENCODINGS = {
     "utf-8 BOM": lambda t: codecs.BOM_UTF8 + t.encode("utf-8"),
     "utf-16 LE BOM": lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le"),
     "utf-16 BE BOM": lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"),
-    "cp1258": _to_cp1258,
+    "cp1258": encode_cp1258,
     "utf-8 CRLF": lambda t: t.replace("\n", "\r\n").encode("utf-8"),
 }
 

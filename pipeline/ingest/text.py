@@ -12,6 +12,7 @@ reads ``tcvn3``/``vni`` (``utf-8+tcvn3`` for the second case).
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 from .legacy import decode_legacy, fix_legacy
 
@@ -89,3 +90,26 @@ def _one_byte(b: bytes) -> str:
         return b.decode("cp1258")
     except UnicodeDecodeError:
         return b.decode("latin-1")
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook, dot below
+
+
+def encode_cp1258(text: str) -> bytes:
+    """The bytes a Windows-1258 export writes, the inverse of :func:`decode`
+    for that code page: letters with a shape of their own (â ê ô ă ơ ư đ)
+    precomposed, tone marks as combining characters after them; a character
+    the code page lacks becomes ``?``.  Makes legacy test documents and
+    benchmark inputs from Unicode text."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        d = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in d if c in _TONES)
+        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONES))
+        out += (base + tones).encode("cp1258", errors="replace")
+    return bytes(out)
