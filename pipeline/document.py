@@ -56,9 +56,10 @@ def build_record(src: Source, *, classify: bool = True) -> Record:
         dv = dates.parse_date_line(date_anchor.snip.text, date_anchor.match)
         rec.date, rec.place = dv.iso, dv.place
         rec.warnings.extend(dv.warnings)
-        prov["date"] = _prov(text, date_anchor.snip, "header", 0.97)
+        snip = date_anchor.snip
+        prov["date"] = _prov(text, snip[slice(*dv.date_span)] if dv.date_span else snip, "header", 0.97)
         if dv.place:
-            prov["place"] = _prov(text, date_anchor.snip, "header", 0.95)
+            prov["place"] = _prov(text, snip[slice(*dv.place_span)], "header", 0.95)
 
     # type and title
     heading_type = None

@@ -48,6 +48,17 @@ def test_date_line_place_as_printed(vb, line, date, place):
     assert rec.place == place
 
 
+@pytest.mark.parametrize("line, date, place", LINES, ids=[_id(c[0]) for c in LINES])
+def test_place_and_date_provenance_point_at_their_own_words(vb, line, date, place):
+    """Provenance of place and date: each span covers its own words of the
+    date line, not the whole line (the visual view highlights them apart)."""
+    rec = vb.parse(date=line)
+    a, b = rec.provenance["place"].span
+    assert " ".join(rec.text[a:b].split()) == place
+    a, b = rec.provenance["date"].span
+    assert rec.text[a:b].lower().startswith("ngày") and rec.text[a:b].rstrip("*").endswith(date[:4])
+
+
 def test_date_line_flattened_with_number(vb):
     """§2.4 table row 1 / §8.3: the Số line and the date line on one line, one space apart."""
     header = vb.columns([("UBND TỈNH HÒA BÌNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),

@@ -22,6 +22,9 @@ class DateValue:
     iso: Optional[str]
     place: Optional[str]
     warnings: list[str] = field(default_factory=list)
+    # where the place and the date stand in the date-line text (start, end)
+    place_span: Optional[tuple[int, int]] = None
+    date_span: Optional[tuple[int, int]] = None
 
 
 def iso_date(d: Optional[str], m: Optional[str], y: Optional[str]) -> tuple[Optional[str], list[str]]:
@@ -56,12 +59,12 @@ def parse_date_line(clean: str, m: re.Match) -> DateValue:
     elif mo and len(mo) == 1 and int(mo) in (1, 2):
         warns.append(f"date without leading zero: month {mo}")
     head = clean[:m.start()]
-    place = None
-    if "," in head:
-        place = clean_value(head.rsplit(",", 1)[0]).strip(" -–") or None
-    elif head.strip():
-        place = clean_value(head).strip(" -–,") or None
-    return DateValue(iso, place, warns)
+    raw = head[:head.rfind(",")] if "," in head else head
+    strip = " \t\n-–," if "," not in head else " \t\n-–"
+    a = len(raw) - len(raw.lstrip(strip))
+    b = len(raw.rstrip(strip))
+    place = clean_value(raw[a:b]) or None if a < b else None
+    return DateValue(iso, place, warns, (a, b) if place else None, (m.start(), m.end()))
 
 
 _NUMERIC = re.compile(r"^\s{0,3}(?:ngay\s{0,3})?" + P.DATE_NUMERIC.pattern[len(r"(?<![\d/.-])"):])
