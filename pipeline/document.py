@@ -70,7 +70,8 @@ def build_record(src: Source, *, classify: bool = True) -> Record:
     rec.warnings.extend(warns)
     if rec.doc_type:
         prov["doc_type"] = _prov(text, lay.heading, method, conf)
-    t = title.title_from_heading(lay) if heading_type else None
+    # without a heading, zoning may still have found a trích yếu in capitals under the date row
+    t = title.title_from_heading(lay) if heading_type or lay.heading is None else None
     if t is None and vv is not None:
         t = vv
         prov["title"] = _prov(text, t, "v/v line", 0.9)

@@ -248,17 +248,41 @@ class Layout:
         return next((a for a in self.header_anchors if a.kind == kind), None)
 
 
+# spurious marks after a heading: the seal's dots and specks in a scan (spec §8.7)
+_HEADING_STRIP = " *:_.,·'`‘’^ˆ"
+# the pre-2004 form "QUYẾT ĐỊNH CỦA UỶ BAN NHÂN DÂN TỈNH": the type, then its issuer
+_OF_ISSUER = re.compile(r"^(?P<type>.{2,30}?)\s+cua\s+\S")
+
+
 def heading_type(cell: Snip) -> Optional[str]:
-    """The type named by a heading cell (``KẾ HOẠCH``), or None."""
-    t = cell.text.strip(" *:_")
-    if not t or len(t) > 40 or not is_upper(t):
+    """The type named by a heading cell (``KẾ HOẠCH``; the older ``QUYẾT ĐỊNH
+    CỦA UBND TỈNH`` too), or None."""
+    t = cell.text.strip(_HEADING_STRIP)
+    if not t or len(t) > 80 or not is_upper(t):
         return None
     key = " ".join(fold(t).split())
     v = vocab()
-    m = v.heading_re.match(key)
+    m = v.heading_re.match(key) if len(t) <= 40 else None
     if m:
         return v.heading_to_type[m.group(1)]
+    of = _OF_ISSUER.match(key)
+    if of:
+        m = v.heading_re.match(of.group("type"))
+        if m:
+            return v.heading_to_type[m.group(1)]
     return None
+
+
+def _is_heading(cells: list[Snip], i: int) -> bool:
+    """A type heading at ``cells[i]``.  The ``QUYẾT ĐỊNH CỦA …`` form counts
+    only when a ``Về việc`` title follows (a title in capitals may itself
+    open with ``KẾT LUẬN CỦA …``)."""
+    if not heading_type(cells[i]):
+        return False
+    key = " ".join(cells[i].folded.strip(_HEADING_STRIP).split())
+    if vocab().heading_re.match(key):
+        return True
+    return i + 1 < len(cells) and bool(P.VV.match(cells[i + 1].folded)) and not is_upper(cells[i + 1].text)
 
 
 def _starts(cell: Snip, rx: re.Pattern) -> Optional[re.Match]:
@@ -290,7 +314,7 @@ def zone(text: Text) -> Layout:
         c = cells[i]
         if c.text.rstrip().endswith(":") and i > 0:
             continue
-        if heading_type(c):
+        if _is_heading(cells, i):
             head_i = i
             break
         if is_basis(c) or _starts(c, P.NOI_NHAN):
@@ -331,6 +355,8 @@ def zone(text: Text) -> Layout:
         lay.heading = cells[head_i]
         i = head_i + 1
         i = _zone_title(lay, cells, i)
+    else:
+        lay.title = _headless_title(lay)
 
     # 4. Kính gửi
     i = _zone_addressees(lay, cells, i)
@@ -414,6 +440,8 @@ def _zone_header(lay: Layout, cells: list[Snip]) -> None:
             anchors.append(Anchor(kind, sub, rx.match(folded[a:b]) if kind != "date" else rx.search(fold(sub.text))))
             if kind == "number":
                 break
+    if not any(a.kind == "date" for a in anchors):
+        _wrapped_year(region, taken, anchors)
     if not any(a.kind == "quoc_hieu" for a in anchors):
         _interleaved_quoc_hieu(cells, region, taken, anchors)
     anchors.sort(key=lambda a: a.snip.start)
@@ -454,10 +482,79 @@ def _zone_header(lay: Layout, cells: list[Snip]) -> None:
         elif first_value is not None and s.start >= first_value:
             lay.header_rest.append(s)
         elif is_upper(s.text) or s.text.strip() == "*":
-            if s.text.strip(" *"):
+            if s.text.strip(" *") and not garbled(s.text):
                 lay.header_left.append(s.strip(" *"))
         else:
             lay.header_rest.append(s)
+
+
+_DATE_NO_YEAR = re.compile(r"(?<![a-z])ngay\s{0,3}\d{1,2}[\s.]{0,3}thang\s{0,3}\d{1,2}[ .]{0,3}(?=\n)")
+_YEAR_WORDS = re.compile(r"(?<![a-z])nam\s{1,3}(?:19|20)\d\d(?!\d)")
+
+
+def _wrapped_year(region: Snip, taken: list[bool], anchors: list[Anchor]) -> None:
+    """``…, ngày 25 tháng 11`` whose ``năm 2025`` went onto the next line (a
+    narrow column, or OCR putting it beside the ``V/v`` line): the two pieces
+    make the date anchor, and the year leaves the text it landed in."""
+    folded = region.folded
+    for m in _DATE_NO_YEAR.finditer(folded):
+        if any(taken[m.start():m.end()]):
+            continue
+        nl = folded.find("\n", m.end())
+        end = folded.find("\n", nl + 1)
+        y = _YEAR_WORDS.search(folded, nl + 1, end if end >= 0 else len(folded))
+        if not y or any(taken[y.start():y.end()]):
+            continue
+        a = _place_start(region.text, m.start(), taken)
+        sub = Snip.join([region[a:m.end()].strip(), region[y.start():y.end()]])
+        dm = P.DATE_WORDS.search(fold(sub.text))
+        if dm is None:
+            continue
+        for k in (*range(a, m.end()), *range(y.start(), y.end())):
+            taken[k] = True
+        anchors.append(Anchor("date", sub, dm))
+        return
+
+
+def _headless_title(lay: Layout) -> list[Snip]:
+    """A trích yếu in capitals under the number and date rows when the type
+    heading above it is missing (lost by OCR, spec §8.7; the type then comes
+    from the symbol): the capital lines that follow those rows, when no
+    ``V/v`` line is there."""
+    values = [a.snip for a in lay.header_anchors if a.kind in ("number", "date")]
+    if not values or any(P.VV.match(s.folded) for s in lay.header_rest):
+        return []
+    last = max(v.end for v in values)
+    title: list[Snip] = []
+    for s in lay.header_rest:
+        if s.start < last:
+            continue
+        f = " ".join(s.folded.split())
+        if not is_upper(s.text) or _authority_like(f) or (not title and len(s.text.split()) < 3):
+            break
+        title.append(s)
+    return title
+
+
+_DIGIT_LETTER = re.compile(r"\d[^\W\d_]|[^\W\d_]\d")
+
+
+def _garbled_word(w: str) -> bool:
+    if _DIGIT_LETTER.search(w):
+        return True
+    return any(a.islower() and b.isupper() for a, b in zip(w, w[1:]))
+
+
+def garbled(s: str) -> bool:
+    """OCR noise rather than words (a seal, a signature or a rule read as
+    text: ``5o 9/44022XG/ES20UIE``): at least half of the words mix digits
+    into letters or a capital into lower case."""
+    words = s.split()
+    return bool(words) and 2 * sum(map(_garbled_word, words)) >= len(words)
+
+
+_RESIDUE_STOP = re.compile(r"[\n|]| (?=  )")
+_RESIDUE_RUN = re.compile(rb"\x00+")
 
 
 def _plausible_symbol(text: str, m: re.Match) -> bool:
@@ -535,7 +632,10 @@ def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
                 if P.enum_kind(f, c.text) and P.enum_kind(f, c.text)[0] not in ("dash", "plus"):
                     break
                 letters = any(ch.isalpha() for ch in c.text)
-                if letters and not is_upper(c.text):
+                # "… THÔNG TƯ SỐ 07/2019/TT-BCT" / "ngày 19 tháng 4 năm 2019" / "CỦA BỘ TRƯỞNG …":
+                # a date alone on its line (OCR lower-cases it) goes on when capitals follow
+                dated = bool(_DATE_ONLY.match(f)) and i + 1 < n and is_upper(cells[i + 1].text)
+                if letters and not is_upper(c.text) and not dated:
                     break
                 if not letters and not prev.rstrip().endswith(("-", "–", ",")):
                     break
@@ -588,7 +688,9 @@ _AUTH_BODIES = re.compile(r"^(?:uy\s+ban|hoi\s+dong|chinh\s+phu|quoc\s+hoi|ban\s
                           r"bo\s+chinh\s+tri|ban\s+bi\s+thu|thuong\s+truc|uy\s+ban\s+thuong\s+vu|khoa\s+[ivxlc]+)")
 
 
-_TERM = re.compile(r"khoa\s+[ivxlc]+\b")
+# the Roman numeral as OCR reads it: I as 1, l or | (spec §8.7)
+_TERM = re.compile(r"khoa\s+[ivxlc1|]+\b")
+_DATE_ONLY = re.compile(r"^ngay\s{1,3}\d{1,2}\s{1,3}thang\s{1,3}\d{1,2}\s{1,3}nam\s{1,3}(?:19|20)\d\d\s{0,3}[,;]?$")
 
 
 def _authority_like(f: str) -> bool:

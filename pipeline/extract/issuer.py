@@ -14,6 +14,7 @@ the text gives for it, preferring the form that names the date line's place.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
@@ -53,8 +54,27 @@ def _names(pieces: list[Snip]) -> list[Snip]:
     return [Snip.join(n).collapsed() for n in names]
 
 
+_WORD = re.compile(r"\S+")
+_KEEP_MARKS = {"-", "–", "&", "(", ")"}
+
+
+def _tidy(name: Snip) -> Snip:
+    """Specks read by OCR as marks (``ỦY BAN NHÂN DÂN THÀNH ˆ PHỐ HÀ NỘI -``,
+    ``TRUNG ƯƠNG\\``) removed: words with no letter or digit other than the
+    dashes that join two names, and dashes or commas left at the end."""
+    words = [name[m.start():m.end()] for m in _WORD.finditer(name.text)]
+    kept = [w for w in words if w.text in _KEEP_MARKS or any(_letter_or_digit(ch) for ch in w.text)]
+    if len(kept) < len(words):
+        name = Snip.join(kept) if kept else name[0:0]
+    return name.strip(" -–,;\\/|")
+
+
+def _letter_or_digit(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Lu", "Ll", "Lt", "Lo", "Nd")  # not modifier letters such as ˆ
+
+
 def issuer_from_header(lay: Layout) -> Optional[IssuerValue]:
-    names = [n for n in _names(lay.header_left) if n]
+    names = [n for n in (_tidy(n) for n in _names(lay.header_left)) if n]
     if not names:
         return None
     issuer = names[-1]
