@@ -176,6 +176,10 @@ BAD = {
                                b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
                                b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><w:document>&lol2;</w:document>'}),
                          "DOCTYPE"),
+    "entity declaration behind a long comment": (
+        _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml":
+              b'<?xml version="1.0"?><!--' + b" " * 100_000 + b'--><!DOCTYPE d [<!ENTITY a "b">]><w:document/>'}),
+        "DOCTYPE"),
     "not a Word package": (_zip({"word/document.xml": b"<not-word/>"}), "unreadable DOCX"),
 }
 

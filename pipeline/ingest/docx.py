@@ -72,13 +72,28 @@ def check_package(data: bytes) -> Optional[str]:
         for i in infos:
             if i.filename.endswith((".xml", ".rels")):
                 try:
-                    with zf.open(i) as fh:
-                        head = fh.read(4096)
+                    declared = _declares_entities(zf, i)
                 except Exception as e:  # corrupt member: CRC, bad compression
                     return f"corrupt part {i.filename} ({e})"
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                if declared:
                     return f"{i.filename} declares a DOCTYPE/ENTITY (refused: entity expansion)"
     return None
+
+
+def _declares_entities(zf: zipfile.ZipFile, info: zipfile.ZipInfo, chunk: int = 1 << 16) -> bool:
+    """A DOCTYPE or ENTITY declaration anywhere in the part (a comment or
+    whitespace may push it past the first bytes), read in chunks that overlap
+    by the length of the marker; the sizes were bounded by the checks above."""
+    tail = b""
+    with zf.open(info) as fh:
+        while True:
+            block = fh.read(chunk)
+            if not block:
+                return False
+            buf = tail + block
+            if b"<!DOCTYPE" in buf or b"<!ENTITY" in buf:
+                return True
+            tail = buf[-9:]
 
 
 # ---------------------------------------------------------------------------
