@@ -12,7 +12,8 @@ import bisect
 from typing import Optional
 
 from . import patterns as P
-from .extract import citations, conformance, dates, doctype, issuer, items, number, province, recipients, signers, title
+from .extract import (citations, conformance, dates, doctype, issuer, items, number, ocrfix, province, recipients,
+                      signers, title)
 from .ingest import Source
 from .normalize import Text, clean_value, normalize
 from .record import Provenance, Record
@@ -117,6 +118,8 @@ def build_record(src: Source, *, classify: bool = True) -> Record:
             rec.issuer_parent = clean_value(iv.parent.text)
             prov["issuer_parent"] = _prov(text, iv.parent, iv.method, iv.confidence)
 
+    if "ocr:" in src.method:  # diacritics OCR changed, restored where a vocabulary says the words (spec §8.7)
+        ocrfix.repair_record(rec)
     province.derive(rec)  # province_2025 across the 2025 merger (spec §10)
 
     complete = bool(rec.signers) or bool(P.END_MARK.search(text.text.strip()[-400:] if text.text else ""))

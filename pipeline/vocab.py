@@ -45,6 +45,11 @@ class Vocab:
     body_heads_re: re.Pattern                # on folded text, line start
     office_re: re.Pattern                    # on folded text, line start
     purposes: set[str] = field(default_factory=set)
+    # the spellings themselves, for restoring diacritics that OCR changed (extract/ocrfix.py)
+    headings: list[str] = field(default_factory=list)
+    body_heads: list[str] = field(default_factory=list)
+    office_titles: list[str] = field(default_factory=list)
+    title_phrases: list[str] = field(default_factory=list)
 
     def type_of_code(self, code: str, party: bool = False) -> list[str]:
         table = self.party_code_to_types if party else self.code_to_types
@@ -83,4 +88,6 @@ def vocab() -> Vocab:
     purposes = {fold(p) for p in _load("purposes.yaml")["short"]}
     return Vocab(types, heading_to_type, code_to_types, party, type_words, heading_re,
                  prefixes, [fold(s) for s in sign["sign_notes"]], list(sign["name_titles"]),
-                 body_heads_re, office_re, purposes)
+                 body_heads_re, office_re, purposes,
+                 headings=[h for t in types for h in t.headings], body_heads=list(ag["body_heads"]),
+                 office_titles=list(ag["office_titles"]), title_phrases=list(_load("title_phrases.yaml")["phrases"]))

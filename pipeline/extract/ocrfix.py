@@ -1,0 +1,129 @@
+"""Diacritics restored in OCR'd header values from the vocabularies (spec §8.7).
+
+Tesseract misreads Vietnamese tone and vowel marks (``SỬA ĐỐI`` for ``SỬA
+ĐỔI``, ``THÔNG TỰ`` for ``THÔNG TƯ``, ``BẠN`` for ``BAN``, ``CHU TỊCH`` for
+``CHỦ TỊCH``).  Zoning and the extractors match on the diacritic-free fold,
+so such a misreading does not hide a field, but the value keeps it.  Where a
+vocabulary says what the words must be, the value is respelled:
+
+* a title: type headings and set phrases (``pipeline/data/doc_types.yaml``,
+  ``title_phrases.yaml``) of two words or more;
+* an issuer and the body above it: the body word they open with
+  (``agencies.yaml`` ``body_heads``);
+* a signer's title and position: an office title (``agencies.yaml``
+  ``office_titles``) that the whole line is, also with one letter lost or
+  misread (``PHÓ CHỦ TỊC``).
+
+A phrase is respelled only when its fold has a single spelling in the
+vocabulary (``THỦ TRƯỞNG`` and ``THỨ TRƯỞNG`` share one, so neither is
+touched) and the printed form differs from it by more than tone placement
+(``UỶ``/``ỦY`` are both right).  Case follows the printed text.  Free words
+(names, places, the rest of a title) are never changed.  Applied to records
+read by OCR only (``document.build_record``).  Hand-written: the matching is
+a few lines over the vocabularies; ``difflib`` gives the near matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from typing import Iterable, Optional
+
+from ..normalize import fold, tone_key
+from ..record import Record
+from ..vocab import vocab
+
+
+@functools.lru_cache(maxsize=8)
+def _folds(kind: str) -> frozenset[str]:
+    """Every folded phrase of the vocabulary, those with two spellings too."""
+    return frozenset(_spellings(kind))
+
+
+def _spellings(kind: str) -> dict[str, set[str]]:
+    v = vocab()
+    words: Iterable[str] = {
+        "title": [*v.headings, *v.title_phrases],
+        "body": v.body_heads,
+        "office": v.office_titles,
+    }[kind]
+    spellings: dict[str, set[str]] = {}
+    for w in words:
+        w = " ".join(w.split())
+        if kind == "title" and len(w.split()) < 2:
+            continue  # one word ("THƯ", "LỆNH") has too many readings without its marks
+        spellings.setdefault(fold(w), set()).add(tone_key(w.upper()))
+    return spellings
+
+
+@functools.lru_cache(maxsize=8)
+def _table(kind: str) -> tuple[dict[str, str], Optional[re.Pattern]]:
+    """Folded phrase → its one spelling, and a pattern finding the phrases
+    (whole words) in a folded value."""
+    table = {k: next(iter(s)) for k, s in _spellings(kind).items() if len(s) == 1}
+    if not table:
+        return table, None
+    alt = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return table, re.compile(r"(?<!\w)(?:" + alt + r")(?!\w)")
+
+
+def _respell(printed: str, canon: str) -> str:
+    """``canon`` in the case of ``printed`` (same length: they fold alike),
+    word by word: a printed word that differs only in tone placement
+    (``UỶ``) is kept."""
+    out = []
+    for pw, cw in zip(printed.split(" "), canon.split(" ")):
+        if tone_key(pw.upper()) == cw:
+            out.append(pw)
+        else:
+            out.append("".join(c.upper() if p.isupper() else c.lower() for p, c in zip(pw, cw)))
+    return " ".join(out)
+
+
+def respell(value: Optional[str], kind: str, *, start_only: bool = False) -> Optional[str]:
+    """``value`` with every vocabulary phrase of ``kind`` (``title``,
+    ``body``, ``office``) in the vocabulary's spelling."""
+    if not value:
+        return value
+    table, rx = _table(kind)
+    if rx is None:
+        return value
+    folded = fold(value)
+    out = list(value)
+    for m in rx.finditer(folded):
+        if start_only and m.start() != 0:
+            break
+        printed = value[m.start():m.end()]
+        canon = table[m.group(0)]
+        if len(canon) != len(printed) or tone_key(printed.upper()) == canon:
+            continue
+        out[m.start():m.end()] = _respell(printed, canon)
+        if start_only:
+            break
+    return "".join(out)
+
+
+def respell_office(value: Optional[str]) -> Optional[str]:
+    """A position line that is an office title: its vocabulary spelling, also
+    when OCR lost or misread one letter of it (``PHÓ CHỦ TỊC``)."""
+    if not value:
+        return value
+    table, _ = _table("office")
+    key = " ".join(fold(value).split())
+    if key not in _folds("office") and len(key) >= 8 and value.isupper():
+        near = difflib.get_close_matches(key, list(table), n=1, cutoff=0.9)
+        if near:
+            return table[near[0]]
+    return respell(value, "office", start_only=True)
+
+
+def repair_record(rec: Record) -> None:
+    """Respell the header values of an OCR'd record in place."""
+    rec.title = respell(rec.title, "title")
+    rec.issuer = respell(rec.issuer, "body", start_only=True)
+    rec.issuer_parent = respell(rec.issuer_parent, "body", start_only=True)
+    for s in rec.signers:
+        s.title = respell_office(s.title)
+        s.position = respell_office(s.position)
+        s.on_behalf_of = respell(s.on_behalf_of, "body", start_only=True)
