@@ -74,18 +74,17 @@ class Snip:
     def end(self) -> int:
         return self.offs[-1] + 1 if self.offs else 0
 
-    @property
+    @functools.cached_property
     def folded(self) -> str:
-        f = self.__dict__.get("_folded")
-        if f is None or len(f) != len(self.text):
-            f = self.__dict__["_folded"] = fold(self.text)
-        return f
+        """``fold(text)``, computed once (a snip's text is never reassigned);
+        snips cut from or joined out of folded snips get theirs from those."""
+        return fold(self.text)
 
     def __getitem__(self, sl: slice) -> "Snip":
         out = Snip(self.text[sl], self.offs[sl], self.line, self.col, self.blank_before, self.rule_before)
-        f = self.__dict__.get("_folded")
-        if f is not None and len(f) == len(self.text):
-            out.__dict__["_folded"] = f[sl]  # folding keeps lengths: a slice of the fold is the fold of the slice
+        f = self.__dict__.get("folded")
+        if f is not None:
+            out.__dict__["folded"] = f[sl]  # folding keeps lengths: a slice of the fold is the fold of the slice
         return out
 
     def strip(self, chars: str | None = None) -> "Snip":
@@ -103,9 +102,15 @@ class Snip:
         the offset just after the character before it."""
         if not snips:
             out = Snip("", [])
-            out.__dict__["_folded"] = ""
+            out.__dict__["folded"] = ""
             return out
         first = snips[0]
+        if len(snips) == 1:  # a copy
+            o = first.offs
+            out = Snip(first.text, o if type(o) is range else list(o), first.line, first.col, first.blank_before,
+                       first.rule_before)
+            out.__dict__["folded"] = first.folded
+            return out
         fsep = _FOLDED_SEP.get(sep)
         if fsep is None:
             fsep = fold(sep)
@@ -128,7 +133,7 @@ class Snip:
                 acc.extend(s.offs)
             offs = acc
         out = Snip(sep.join([s.text for s in snips]), offs, first.line, first.col, first.blank_before, first.rule_before)
-        out.__dict__["_folded"] = fsep.join([s.folded for s in snips])
+        out.__dict__["folded"] = fsep.join([s.folded for s in snips])
         return out
 
     def collapsed(self) -> "Snip":
@@ -140,8 +145,8 @@ class Snip:
         if len(spans) == 1:
             a, b = spans[0]
             return Snip.join([self[a:b]])
-        f = self.__dict__.get("_folded")
-        if f is not None and len(f) == len(text):
+        f = self.__dict__.get("folded")
+        if f is not None:
             folded = " ".join([f[a:b] for a, b in spans])
         else:  # each word folded on its own, as the words' snips would be
             folded = " ".join([fold(text[a:b]) for a, b in spans])
@@ -156,7 +161,7 @@ class Snip:
                 acc.extend(o[a:b])
             offs = acc
         out = Snip(" ".join([text[a:b] for a, b in spans]), offs, self.line, self.col, self.blank_before, self.rule_before)
-        out.__dict__["_folded"] = folded
+        out.__dict__["folded"] = folded
         return out
 
 
@@ -200,14 +205,12 @@ def _cells(text: str) -> list[Snip]:
         first = True
         for a, b in pieces:
             seg = line[a:b]
-            s = Snip(seg, range(start + a, start + b), lineno, a)
-            s.__dict__["_folded"] = folded[start + a:start + b]
-            s = s.strip()
-            if not s:
+            b = a + len(seg.rstrip())  # the piece without its surrounding white space
+            a += len(seg) - len(seg.lstrip())
+            if b <= a:
                 continue
-            s.col = s.start - start
-            s.blank_before = blank and first
-            s.rule_before = rule and first
+            s = Snip(line[a:b], range(start + a, start + b), lineno, a, blank and first, rule and first)
+            s.__dict__["folded"] = folded[start + a:start + b]
             first = False
             cells.append(s)
         if not first:
@@ -467,14 +470,12 @@ def _zone_header(lay: Layout, cells: list[Snip]) -> None:
                 residue.append(s)
             cur.clear()
 
-    for k, ch in enumerate(region.text):
-        if taken[k] or ch in "\n|" or (ch == " " and region.text[k:k + 3] == "   "):
-            flush()
-        else:
-            if cur and k != cur[-1] + 1:
-                flush()
-            cur.append(k)
-    flush()
+    stops = bytearray(taken)  # 1: inside an anchor, a line break, "|", a space opening a column gap
+    for m in _RESIDUE_STOP.finditer(region.text):
+        stops[m.start()] = 1
+    for m in _RESIDUE_RUN.finditer(stops):
+        cur.extend((m.start(), m.end() - 1))
+        flush()
     for s in residue:
         f = " ".join(s.folded.split())
         if P.MARK.match(f):

@@ -170,12 +170,28 @@ def _unglue(text: str, folded: str, m: re.Match) -> int:
     return m.end()
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _cited_numbers(folded: str):
+    """``P.CITED_NUMBER.finditer(folded)``, tried only where a run of digits
+    starts (a cited number can start nowhere else): the pattern opens with
+    look-behinds, so the regex engine would otherwise try every position."""
+    end = 0
+    for r in _DIGIT_RUN.finditer(folded):
+        if r.start() >= end:
+            m = P.CITED_NUMBER.match(folded, r.start())
+            if m:
+                yield m
+                end = m.end()
+
+
 def find_references(text: str, exclude: Optional[tuple[int, int]] = None) -> list[Reference]:
     """Every document cited in ``text`` (the clean text); spans are clean offsets."""
     folded = fold(text)
     refs: list[Reference] = []
     taken: list[tuple[int, int]] = []
-    for m in P.CITED_NUMBER.finditer(folded):
+    for m in _cited_numbers(folded):
         if exclude and exclude[0] <= m.start() < exclude[1]:
             continue
         sym_start = m.start("sym") if m.group("sym") else m.start("psym")
