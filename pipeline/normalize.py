@@ -402,9 +402,11 @@ def _heading_break(m: re.Match) -> str:
     return "\n" if _flat_types()[1].fullmatch(m.string[line_start:m.start()]) else " "
 
 
-# where a flattened-and-wrapped paragraph ends: a blank line, an indented
-# (laid-out) line, the recipients' label
-_FLAT_PARAGRAPH_END = re.compile(r"\s*$|\s{4}|\s*N[ơo]i\s+nh[ậa]n\b", re.I)
+def _ends_flat_paragraph(line: str) -> bool:
+    """Where a flattened-and-wrapped paragraph ends: a blank line, a laid-out
+    line (indented, or cells 4+ spaces apart), the recipients' label."""
+    body = line.strip()
+    return not body or line.startswith("    ") or "    " in body or fold(body[:9]).lower().startswith("noi nhan")
 
 
 def _join_flat_paragraph(t: Text) -> Text:
@@ -412,27 +414,28 @@ def _join_flat_paragraph(t: Text) -> Text:
     flattened export: ``… năm 2025* KẾT LUẬN CỦA BỘ CHÍNH TRỊ, BAN BÍ THƯ`` /
     ``VỀ …``): the date and the type heading on one line betray it.  The
     paragraph, from the line holding the quốc hiệu or ``Số`` just above to
-    the next blank line, laid-out row (indented or cells 4+ spaces apart) or
-    ``Nơi nhận``, is joined
-    into one line so that ``_unflatten`` restores its structure."""
+    the next blank line, laid-out row or ``Nơi nhận``, is joined into one
+    line so that ``_unflatten`` restores its structure."""
+    dated = _flat_types()[0]
+    m = dated.search(t.text)  # one search over the text: most documents stop here
+    if m is None:
+        return t
     lines = t.text.split("\n")
     starts, pos = [], 0
     for ln in lines:
         starts.append(pos)
         pos += len(ln) + 1
-    dated = _flat_types()[0]
     for k, ln in enumerate(lines):
-        if len(ln) >= 300 or not dated.search(ln):
+        if len(ln) >= 300 or starts[k] + len(ln) < m.start() or not dated.search(ln):
             continue
         first = k
         for j in range(k - 1, max(k - 4, -1), -1):
-            if not lines[j].strip() or "    " in lines[j].strip():
+            if _ends_flat_paragraph(lines[j]):
                 break
             if _FLAT_HEADER.search(lines[j]):
                 first = j
         last = k
-        while last + 1 < len(lines) and not _FLAT_PARAGRAPH_END.match(lines[last + 1]) \
-                and "    " not in lines[last + 1].strip():
+        while last + 1 < len(lines) and not _ends_flat_paragraph(lines[last + 1]):
             last += 1
         if last == first:
             return t

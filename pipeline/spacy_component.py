@@ -32,12 +32,11 @@ per syllable, punctuation split off), which needs nothing beyond spaCy.
 
 from __future__ import annotations
 
-import re
 from typing import Iterable, Iterator, Optional
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .record import Item, Record
 
@@ -64,25 +63,6 @@ if not Doc.has_extension("vanban"):
     Doc.set_extension("vanban", default=None)
 
 
-def _place_and_date(rec: Record, s: int, e: int) -> list[tuple[int, int, str, str]]:
-    """Split the date line ``Hòa Bình, ngày 05 tháng 3 năm 2024`` (the span both
-    ``place`` and ``date`` point at) into a PLACE and a DATE span."""
-    line = rec.text[s:e]
-    if rec.place:
-        words = [re.escape(w) for w in rec.place.split()]
-        m = re.search(r"\s+".join(words), line) if words else None
-        if m:
-            rest = re.match(r"[\s,]*", line[m.end():])
-            out = [(s + m.start(), s + m.end(), "PLACE", "place")]
-            if rec.date or "date" in rec.provenance:
-                out.append((s + m.end() + rest.end(), e, "DATE", "date"))
-            return [x for x in out if x[0] < x[1]]
-    out = [(s, e, "DATE", "date")] if "date" in rec.provenance else []
-    if "place" in rec.provenance:
-        out.append((s, e, "PLACE", "place"))
-    return out
-
-
 def _items(items: list[Item], path: str) -> Iterator[tuple[int, int, str, str]]:
     for i, it in enumerate(items):
         if it.span:
@@ -95,15 +75,12 @@ def record_spans(rec: Record) -> list[tuple[int, int, str, str]]:
     offsets into ``rec.text``, sorted by position."""
     out: list[tuple[int, int, str, str]] = []
     prov = rec.provenance
-    single = {"number": "NUMBER", "issuer_parent": "ISSUER_PARENT", "issuer": "ISSUER",
-              "doc_type": "DOC_TYPE", "title": "TITLE"}
+    single = {"number": "NUMBER", "place": "PLACE", "date": "DATE", "issuer_parent": "ISSUER_PARENT",
+              "issuer": "ISSUER", "doc_type": "DOC_TYPE", "title": "TITLE"}
     for field, label in single.items():
         p = prov.get(field)
         if p is not None and p.span:
             out.append((*p.span, label, field))
-    dl = prov.get("date") or prov.get("place")
-    if dl is not None and dl.span:
-        out.extend(_place_and_date(rec, *dl.span))
     for field, label, values in (("legal_bases", "LEGAL_BASIS", rec.legal_bases),
                                  ("references", "REFERENCE", rec.references),
                                  ("addressees", "ADDRESSEE", rec.addressees),
