@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Optional
 
-from . import Source
+from . import Source, handwriting
 from .layout import Char, PageRows, Piece, drop_running, is_digisig, render, rows, split_line
 
 METHOD = "ocr:tesseract"
@@ -131,13 +131,17 @@ def prepare(img):
 # ---------------------------------------------------------------------------
 # Tesseract
 
-def _tesseract(img, psm: str = PSM) -> str:
+def _tesseract(img, psm: str = PSM, lang: str = LANG, config: tuple[str, ...] = (), out_format: str = "tsv",
+               timeout: float = TIMEOUT) -> str:
+    """Tesseract's ``out_format`` output (``tsv``, ``hocr``) for ``img``;
+    ``config`` are ``-c name=value`` settings (a digit whitelist, char boxes)."""
     buf = io.BytesIO()
     img.save(buf, format="PNG", compress_level=1)
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     dpi = str(int(img.info.get("dpi", (300, 300))[0] or 300))
-    out = subprocess.run(["tesseract", "stdin", "stdout", "-l", LANG, "--psm", psm, "--dpi", dpi, "tsv"],
-                         input=buf.getvalue(), capture_output=True, timeout=TIMEOUT, env=env)
+    extra = [a for c in config for a in ("-c", c)]
+    out = subprocess.run(["tesseract", "stdin", "stdout", "-l", lang, "--psm", psm, "--dpi", dpi, *extra, out_format],
+                         input=buf.getvalue(), capture_output=True, timeout=timeout, env=env)
     if out.returncode != 0:
         raise RuntimeError(out.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or "tesseract failed")
     return out.stdout.decode("utf-8", "replace")
@@ -193,6 +197,7 @@ _NUMBER_CELL = re.compile(r"^(?P<label>[SsŠ][ốôoóòõọồổỗộéèeơ
                           r"(?P<sep>/\s{0,2}(?=[A-ZĐ]))")
 _DATE_CELL = re.compile(r"(?P<ngay>ng[àaăâ][yYW]?)(?P<d>[^\n]{0,10}?)\s{0,3}(?P<thang>th[áaà]ng)(?P<m>[^\n]{0,10}?)\s{0,3}"
                         r"(?P<nam>n[ăaâ]m)\s{0,3}(?P<y>(?:19|20)\d\d)", re.I)
+_LONE_LABEL = re.compile(r"^[SsŠ][ốôoóòõọồổỗộéèeơớờ0ỐÔOÓÉ]{1,2}\s{0,3}[:.;]?\s{0,3}[^\s/]{0,8}$")
 _SERIAL = re.compile(r"^\d{1,6}[a-z]?(?:\s?/\s?(?:19|20)\d\d|\s?[-–]\s?[A-ZĐ][A-Za-zĐđ]{0,6})?$")
 _DAY = re.compile(r"^\d{1,2}$")
 # whole-word corrections of frequent misreadings in headers and headings
@@ -255,24 +260,39 @@ def _blank(field: str) -> str:
     return f" {f} " if _DAY.match(f) or _SERIAL.match(f) else f" {UNREADABLE} "
 
 
-def fix_cell(text: str, header: bool = True) -> tuple[str, int]:
+def fix_cell(text: str, header: bool = True, hand: Optional[dict] = None) -> tuple[str, int]:
     """Post-correct one OCR'd cell: the serial of ``Số: …/UBND`` and the day
     and month of ``ngày … tháng … năm 2024`` become ``…`` unless they read as
     plain numbers (a handwritten field is never guessed); stray marks at the
     ends go; a few frequent misreadings are put right.  Returns the text and
     how many fields were blanked.  ``header``: the cell is in the top part of
-    the page, where the number line is."""
+    the page, where the number line is.  ``hand``: what the handwriting
+    reader (:mod:`.handwriting`) made of the handwritten blanks of the page,
+    ``{"serial" | "day" | "month": digits, or None when it could not read
+    them}``; it takes the place of the page's own reading of those fields."""
     blanked = 0
+    hand = hand or {}
+
+    def field(kind: str, raw: str) -> str:
+        if kind in hand:
+            return f" {hand[kind] or UNREADABLE} "
+        return _blank(raw)
+
     m = _NUMBER_CELL.match(text) if header else None
     if m:
-        serial = _blank(m.group("serial"))
-        blanked += UNREADABLE in serial and bool(m.group("serial").strip(" .…_"))
+        serial = field("serial", m.group("serial"))
+        blanked += UNREADABLE in serial and (bool(m.group("serial").strip(" .…_")) or "serial" in hand)
         text = "Số:" + serial.rstrip() + m.group("sep") + text[m.end():]
+    elif header and "serial" in hand and _LONE_LABEL.match(text):
+        # "Số: 2" cut from its "/CT-UBND" at the blank's wide gap
+        serial = f" {hand['serial'] or UNREADABLE}"
+        return "Số:" + serial, int(UNREADABLE in serial)   # kept whole, with its blank
     m = _DATE_CELL.search(text)
     if m:
-        d, mo = _blank(m.group("d")), _blank(m.group("m"))
-        blanked += (UNREADABLE in d and bool(m.group("d").strip(" .…_"))) + \
-            (UNREADABLE in mo and bool(m.group("m").strip(" .…_")))
+        d, mo = (field("day", m.group("d")), field("month", m.group("m"))) if header else \
+            (_blank(m.group("d")), _blank(m.group("m")))
+        blanked += (UNREADABLE in d and (bool(m.group("d").strip(" .…_")) or "day" in hand)) + \
+            (UNREADABLE in mo and (bool(m.group("m").strip(" .…_")) or "month" in hand))
         text = text[:m.start()] + "ngày" + d + "tháng" + mo + "năm " + m.group("y") + text[m.end():]
     for rx, rep in _WORD_FIX:
         text = rx.sub(rep, text)
@@ -283,16 +303,21 @@ def fix_cell(text: str, header: bool = True) -> tuple[str, int]:
 
 def _keep_piece(text: str) -> bool:
     """Not a speck: at least three letters or digits, or a list marker."""
-    return sum(ch.isalnum() for ch in text) >= 3 or text in ("-", "+")
+    return sum(ch.isalnum() for ch in text) >= 3 or text in ("-", "+") or text == f"Số: {UNREADABLE}"
 
 
-def ocr_page(img, page: int, unit_scale: float = 1.0) -> tuple[PageRows, float, int]:
+def ocr_page(img, page: int, unit_scale: float = 1.0) -> tuple[PageRows, float, int, list[str]]:
     """Read one page image: ``(rows in page units, mean word confidence 0–1,
-    number of unreadable words)``.  ``unit_scale`` is the image's pixels per
+    number of unreadable words, handwritten fields read)``.  ``unit_scale`` is the image's pixels per
     page unit (300/72 for a PDF page rendered at 300 dpi, 1 for an image)."""
     clean, scale = prepare(img)
     words = _words(_tesseract(clean))
     f = scale * unit_scale
+    # the handwritten serial and day of the first page, read on their own
+    hand = [(k, v, (b[0] / f, b[1] / f, b[2] / f, b[3] / f))
+            for k, v, b in ((h.kind, h.value, h.box) for h in handwriting.read_header(clean, words))] \
+        if page == 1 else []
+    notes = [f"{k} {v!r}" for k, v, _ in hand if v is not None]
     by_line: dict[tuple[int, int, int], list] = {}
     for w in words:
         by_line.setdefault(w[0], []).append(w)
@@ -316,12 +341,13 @@ def ocr_page(img, page: int, unit_scale: float = 1.0) -> tuple[PageRows, float, 
     pieces: list[Piece] = []
     for chars in lines.values():
         for p in split_line(chars, gap_factor=GAP_FACTOR, min_gap=0.0):
-            p.text, blanked = fix_cell(p.text, header=p.top < 0.4 * img.height / unit_scale)
+            here = {k: v for k, v, b in hand if b[1] < p.bottom and p.top < b[3] and b[0] < p.x1 and p.x0 < b[2]}
+            p.text, blanked = fix_cell(p.text, header=p.top < 0.4 * img.height / unit_scale, hand=here)
             unreadable += blanked
             if _keep_piece(p.text) and not is_digisig(p.text):
                 pieces.append(p)
     mean = sum(confs) / len(confs) / 100 if confs else 0.0
-    return PageRows(page, rows(pieces), img.width / unit_scale, img.height / unit_scale), mean, unreadable
+    return PageRows(page, rows(pieces), img.width / unit_scale, img.height / unit_scale), mean, unreadable, notes
 
 
 def ocr_images(jobs: list[tuple[object, int, float]]) -> tuple[dict[int, PageRows], float, list[str]]:
@@ -347,12 +373,14 @@ def ocr_images(jobs: list[tuple[object, int, float]]) -> tuple[dict[int, PageRow
         futures = [ex.submit(run, j) for j in jobs]
         for fut, job in zip(futures, jobs):
             try:
-                page, (pg, conf, bad) = fut.result()
+                page, (pg, conf, bad, notes) = fut.result()
             except Exception as e:  # noqa: BLE001 - one bad page must not lose the others
                 warnings.append(f"OCR failed on page {job[1]}: {type(e).__name__}: {e}")
                 continue
             done[page] = pg
             confs.append(conf)
+            if notes:
+                warnings.append(f"handwriting read by OCR on page {page} (low confidence, check): " + ", ".join(notes))
             if bad:
                 unreadable[page] = bad
             if not pg.rows:
