@@ -38,10 +38,12 @@ CITED_NUMBER = re.compile(
     r"|(?P<pnum>\d{1,6}[a-z]?)-(?P<ptype>[a-z][a-z0-9&]{0,6})/(?P<psym>[a-z][a-z0-9&]{0,15}(?:-[a-z][a-z0-9&]{0,15}){0,4}))"
     r"(?![\w/])")
 
-# place and date line (spec §2.4): "<place>, ngày 05 tháng 3 năm 2024"
+# place and date line (spec §2.4): "<place>, ngày 05 tháng 3 năm 2024", also
+# written with numbers against the rule ("Đà Nẵng, ngày 01/4/2026")
 DATE_WORDS = re.compile(
-    r"(?<![a-z])ngay\s{0,12}(?P<d>\d{1,2})?[\s.…_/-]{0,30}thang\s{0,12}(?P<m>\d{1,2})?"
-    r"[\s.…_/-]{0,30}nam\s{0,12}(?P<y>(?:19|20)\d\d)(?!\d)")
+    r"(?<![a-z])ngay\s{0,12}(?P<d>\d{1,2})?"
+    r"(?:[\s.…_/-]{0,30}thang\s{0,12}|(?<=\d)\s{0,2}(?P<sep>[/.-])\s{0,2}(?=\d{1,2}\s{0,2}(?P=sep)))(?P<m>\d{1,2})?"
+    r"(?:[\s.…_/-]{0,30}nam\s{0,12}|(?<=\d)\s{0,2}(?P=sep)\s{0,2}(?=(?:19|20)\d\d))(?P<y>(?:19|20)\d\d)(?!\d)")
 # "ngày 05/3/2020", "09.8.2024" (spec §8.5)
 DATE_NUMERIC = re.compile(r"(?<![\d/.-])(?P<d>[0-3]?\d)\s{0,2}(?P<s>[/.-])\s{0,2}(?P<m>[01]?\d)\s{0,2}(?P=s)\s{0,2}(?P<y>(?:19|20)\d\d)(?![\d/])")
 
@@ -62,7 +64,7 @@ BASIS_KINDS = {"can cu": "căn cứ", "thuc hien": "thực hiện", "theo de ngh
 ENACT = re.compile(r"^(?:quyet\s{1,3}dinh|quyet\s{1,3}nghi|ban\s{1,3}hanh|ket\s{1,3}luan|chi\s{1,3}thi|nghi\s{1,3}quyet)\s{0,3}:?$")
 
 # signature (spec §2.7, §5)
-AUTH = re.compile(r"^(?P<a>t\s?/\s?m|k\s?/\s?t|t\s?/\s?l|tm|kt|tl|tuq|q)(?:\s{0,3}\.\s{0,3}|\s{1,3}(?=[a-z]))(?P<rest>\S.*)$")
+AUTH = re.compile(r"^(?P<a>thay\s{1,3}mat|ky\s{1,3}thay|thua\s{1,3}lenh|thua\s{1,3}uy\s{1,3}quyen|t\s?/\s?m|k\s?/\s?t|t\s?/\s?l|tm|kt|tl|tuq|q)(?:\s{0,3}\.\s{0,3}|\s{1,3}(?=[a-z]))(?P<rest>\S.*)$")
 SIGN_NOTE = re.compile(r"^[(\[]?\s{0,3}(?:da\s{1,3}k[yi]|k[yi](?:\s{0,3},?\s{0,3}(?:ghi\s{1,3}ro\s{1,3}ho\s{1,3}ten|dong\s{1,3}dau|ten|va\s{1,3}dong\s{1,3}dau|so))*|chu\s{1,3}ky[^)\]]{0,40}|cho\s{1,3}ky|dau|da\s{1,3}ky\s{1,3}va\s{1,3}dong\s{1,3}dau)\s{0,3}[)\]]?\.?$")
 DIGISIG = re.compile(r"^(?:ky\s{1,3}boi|co\s{1,3}quan|email|thoi\s{1,3}gian\s{1,3}ky|ngay\s{1,3}ky|nguoi\s{1,3}ky)\s{0,3}:\s{0,3}\S")
 

@@ -39,7 +39,7 @@ class Vocab:
     party_code_to_types: dict[str, list[str]]
     type_words: list[str]                    # sentence-case type names, longest first
     heading_re: re.Pattern                   # on folded text, whole line
-    prefixes: dict[str, str]                 # folded variant -> canonical prefix
+    prefixes: dict[str, str]                 # folded variant without spaces -> canonical prefix
     sign_notes: list[str]
     name_titles: list[str]
     body_heads_re: re.Pattern                # on folded text, line start
@@ -81,7 +81,7 @@ def vocab() -> Vocab:
     type_words = sorted({t.name for t in types}, key=len, reverse=True)
 
     sign = _load("signing.yaml")
-    prefixes = {fold(v): canon for canon, variants in sign["prefixes"].items() for v in variants}
+    prefixes = {"".join(fold(v).split()): canon for canon, variants in sign["prefixes"].items() for v in variants}
     ag = _load("agencies.yaml")
     body_heads_re = re.compile(r"^(?:" + _alternation(ag["body_heads"]) + r")\b")
     office_re = re.compile(r"^(?:pho\s+)?(?:" + _alternation(ag["office_titles"]) + r")\b")

@@ -38,6 +38,8 @@ LINES = [
     ("Phú Thọ, ngày 15 tháng 7 năm 2025", "2025-07-15", "Phú Thọ"),
     ("Đồng Tháp,\nngày 01 tháng 12 năm 2025", "2025-12-01", "Đồng Tháp"),   # wrapped after the comma
     ("*Đồng Tháp,\nngày 01 tháng 12 năm 2025*", "2025-12-01", "Đồng Tháp"),
+    ("Đà Nẵng, ngày 01/4/2026", "2026-04-01", "Đà Nẵng"),                  # in figures, against the rule
+    ("Huế, ngày 15.10.2025", "2025-10-15", "Huế"),
 ]
 
 
@@ -57,6 +59,13 @@ def test_place_and_date_provenance_point_at_their_own_words(vb, line, date, plac
     assert " ".join(rec.text[a:b].split()) == place
     a, b = rec.provenance["date"].span
     assert rec.text[a:b].lower().startswith("ngày") and rec.text[a:b].rstrip("*").endswith(date[:4])
+
+
+def test_date_in_figures_is_read_with_a_conformance_warning(vb):
+    rec = vb.parse(date="Đà Nẵng, ngày 01/4/2026")
+    assert (rec.place, rec.date) == ("Đà Nẵng", "2026-04-01")
+    assert any("in figures" in w for w in rec.warnings)
+    assert not any("in figures" in w for w in vb.parse(date="Đà Nẵng, ngày 01 tháng 4 năm 2026").warnings)
 
 
 def test_date_line_flattened_with_number(vb):

@@ -233,6 +233,13 @@ PARTY_SIGNERS = [
      ("TM.", "ĐẢNG ỦY", None, "BÍ THƯ", "Lê Văn Sơn")),
     (("TM BAN THƯỜNG VỤ", "BÍ THƯ", "", "Nguyễn Văn Dũng"),
      ("TM.", "BAN THƯỜNG VỤ", None, "BÍ THƯ", "Nguyễn Văn Dũng")),
+    # written out in full
+    (("THAY MẶT BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "", "Trần Thị Hà"),
+     ("TM.", "BAN THƯỜNG VỤ", None, "PHÓ BÍ THƯ", "Trần Thị Hà")),
+    (("THAY MẶT BAN THƯỜNG VỤ", "KÝ THAY BÍ THƯ", "PHÓ BÍ THƯ", "", "Bùi Đức Hinh"),
+     ("KT.", "BAN THƯỜNG VỤ", "BÍ THƯ", "PHÓ BÍ THƯ", "Bùi Đức Hinh")),
+    (("THỪA LỆNH BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG", "", "Hoàng Văn Tú"),
+     ("TL.", None, "BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG", "Hoàng Văn Tú")),
 ]
 
 

@@ -58,6 +58,8 @@ def parse_date_line(clean: str, m: re.Match) -> DateValue:
         warns.append(f"date without leading zero: day {d}")
     elif mo and len(mo) == 1 and int(mo) in (1, 2):
         warns.append(f"date without leading zero: month {mo}")
+    if m.group("sep"):
+        warns.append("date written in figures (Decree 30: ngày … tháng … năm …)")
     head = clean[:m.start()]
     raw = head[:head.rfind(",")] if "," in head else head
     strip = " \t\n-–," if "," not in head else " \t\n-–"
