@@ -122,10 +122,10 @@ def build_record(src: Source, *, classify: bool = True) -> Record:
         ocrfix.repair_record(rec)
     province.derive(rec)  # province_2025 across the 2025 merger (spec §10)
 
-    complete = bool(rec.signers) or bool(P.END_MARK.search(text.text.strip()[-400:] if text.text else ""))
+    ended = bool(P.END_MARK.search(text.text.strip()[-400:] if text.text else ""))
     rec.warnings.extend(conformance.conformance(
         rec, has_header_block=lay.has_header or bool(lay.header_left),
-        has_quoc_hieu=lay.anchor("quoc_hieu") is not None, complete=complete))
+        has_quoc_hieu=lay.anchor("quoc_hieu") is not None, complete=bool(rec.signers) or ended, ended=ended))
     if rec.doc_type is None:
         rec.warnings.append("no type: neither a type heading, a V/v line nor a type code")
     _locate(rec, src)

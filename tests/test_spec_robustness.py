@@ -3,7 +3,7 @@ several documents in one file — spec §0, §2.13, §2.14, §8.2, §8.7, §8.8.
 
 Warning codes (record.warning_codes()): "blank number", "no number",
 "blank day", "no header", "missing quốc hiệu", "date without leading zero",
-"symbol/type mismatch", "no recipients".
+"date written in figures", "symbol/type mismatch", "no recipients", "no date", "no signer".
 """
 
 from __future__ import annotations
@@ -67,6 +67,19 @@ def test_warnings_header(vb):
     assert "no header" not in no_qh.warning_codes()
     nothing = vb.parse(left=(), right=())
     assert "no header" in nothing.warning_codes()
+
+
+def test_warnings_no_date_and_no_signer(vb):
+    """Nothing missing goes unsaid: a header without a readable place-date
+    line, a document that ends (./., Nơi nhận) without a readable signature."""
+    full = vb.parse()
+    assert not {"no date", "no signer"} & set(full.warning_codes())
+    assert "no date" in vb.parse(date="").warning_codes()
+    unsigned = vb.parse(footer=vb.columns([("Nơi nhận:", ""), ("- Như Điều 3;", ""), ("- Lưu: VT.", "")]))
+    assert unsigned.signers == [] and "no signer" in unsigned.warning_codes()
+    part = vb.parse(body=("Điều 1. Ban hành kèm theo Quyết định này Kế hoạch kiểm tra nội bộ năm 2024.",
+                          "Điều 2. Quyết định này có hiệu lực kể từ"), footer="")
+    assert "no signer" not in part.warning_codes()  # the first part only: nothing says it ended
 
 
 def test_warnings_no_recipients(vb):
