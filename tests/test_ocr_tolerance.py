@@ -211,3 +211,27 @@ DATE_CASES = [
 def test_date(vb, rule, line, iso, place):
     rec = ocr(vb.doc(date=line))
     assert (rec.date, rec.place) == (iso, place)
+
+
+# ---------------------------------------------------------------------------
+# The signature block
+
+SIGNER_CASES = {
+    # the edge of a receipt stamp read as text before the prefix
+    "specks_before_a_prefix": (("TL. CHỦ TỊCH", "lệ … KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "",
+                                "Hà Thị Lê Vân"),
+                               ("KT.", "CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Hà Thị Lê Vân")),
+    "quote_speck_in_the_position": (("TL. HIỆU TRƯỞNG", "TRƯỞNG 'PHÒNG CTSV", "", "Phùng Thị Xuân Bình"),
+                                    ("TL.", "HIỆU TRƯỞNG", "TRƯỞNG PHÒNG CTSV", "Phùng Thị Xuân Bình")),
+    "office_title_with_a_lost_letter": (("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊC", "", "Trần Văn Hải"),
+                                        ("KT.", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn Hải")),
+    "comma_inside_a_title_kept": (("KT. BỘ TRƯỞNG, CHỦ NHIỆM", "PHÓ CHỦ NHIỆM", "", "Nguyễn Sỹ Hiệp"),
+                                  ("KT.", "BỘ TRƯỞNG, CHỦ NHIỆM", "PHÓ CHỦ NHIỆM", "Nguyễn Sỹ Hiệp")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SIGNER_CASES))
+def test_signer(vb, case):
+    sign, expected = SIGNER_CASES[case]
+    s = ocr(vb.doc(sign=sign)).signers[0]
+    assert (s.authority, s.title, s.position, s.name) == expected

@@ -104,9 +104,24 @@ def respell(value: Optional[str], kind: str, *, start_only: bool = False) -> Opt
     return "".join(out)
 
 
+_SPECK_EDGES = "'‘’`ˆ^\"“”~"
+
+
+def despeck(value: Optional[str]) -> Optional[str]:
+    """Specks read as marks around the words of a line in capitals
+    (``TRƯỞNG 'PHÒNG CTSV``): quotes at word edges, words with no letter or
+    digit and stray punctuation at the end removed."""
+    if not value or not value.isupper():
+        return value
+    words = [w.strip(_SPECK_EDGES) for w in value.split()]
+    words = [w for w in words if w in ("-", "–", "&") or any(ch.isalnum() for ch in w)]
+    return " ".join(words).rstrip(" .,;:") or value
+
+
 def respell_office(value: Optional[str]) -> Optional[str]:
     """A position line that is an office title: its vocabulary spelling, also
     when OCR lost or misread one letter of it (``PHÓ CHỦ TỊC``)."""
+    value = despeck(value)
     if not value:
         return value
     table, _ = _table("office")
@@ -126,4 +141,4 @@ def repair_record(rec: Record) -> None:
     for s in rec.signers:
         s.title = respell_office(s.title)
         s.position = respell_office(s.position)
-        s.on_behalf_of = respell(s.on_behalf_of, "body", start_only=True)
+        s.on_behalf_of = respell(despeck(s.on_behalf_of), "body", start_only=True)

@@ -20,8 +20,17 @@ from ..vocab import vocab
 from ..zones import Snip, is_upper, looks_like_name
 
 
+# OCR specks before a prefix: "lệ … KT. CHÁNH VĂN PHÒNG" (a stamp's edge read as text)
+_SPECKS_BEFORE_PREFIX = re.compile(r"^(?:\S{1,3}\s{1,3}){1,2}(?=(?:tm|kt|tl|tuq|t/m|k/t|t/l)\s{0,2}\.\s{0,3}\S)")
+
+
 def _auth(c: Snip) -> Optional[tuple[str, Snip]]:
     m = P.AUTH.match(c.folded)
+    if not m:
+        sp = _SPECKS_BEFORE_PREFIX.match(c.folded)
+        if sp and not any(ch.isupper() for ch in c.text[:sp.end()]):
+            c = c[sp.end():]
+            m = P.AUTH.match(c.folded)
     if not m or not is_upper(c.text[m.start("rest"):]):
         return None
     raw = re.sub(r"\s+", "", c.folded[:m.start("rest")]).rstrip(".")
