@@ -48,7 +48,10 @@ DATE_WORDS = re.compile(
 DATE_NUMERIC = re.compile(r"(?<![\d/.-])(?P<d>[0-3]?\d)\s{0,2}(?P<s>[/.-])\s{0,2}(?P<m>[01]?\d)\s{0,2}(?P=s)\s{0,2}(?P<y>(?:19|20)\d\d)(?![\d/])")
 
 VV = re.compile(r"^(?:v\s{0,2}/\s{0,2}v|ve\s{1,3}viec)\b\s{0,3}[:.,]?\s{0,3}")
-KINH_GUI = re.compile(r"^kinh\s{0,3}gui\s{0,3}[:.]?\s{0,3}")
+# the addressee label: "Kính gửi:", a tờ trình's "Kính trình:", a công điện's
+# "THỦ TƯỚNG CHÍNH PHỦ điện:" (the sending office, then the addressees)
+KINH_GUI = re.compile(r"^(?:kinh\s{0,3}(?:gui|trinh)|(?:thu\s{1,3}tuong|chu\s{1,3}tich|bo\s{1,3}truong|"
+                      r"truong\s{1,3}ban|giam\s{1,3}doc)\b[a-z ,&-]{0,80}?\sdien(?=\s{0,3}:))\s{0,3}[:.]?\s{0,3}")
 NOI_NHAN = re.compile(r"^noi\s{0,3}nhan\s{0,3}[:.]?\s{0,3}")
 LUU = re.compile(r"^[-–+•]?\s{0,3}luu\b\s{0,3}[:.]?\s{0,3}")
 RULE = re.compile(r"^[\s\-_─—=*.·•+|:~]{1,}$")

@@ -133,7 +133,7 @@ class Recipient(_Model):
 
     text: str
     purpose: Optional[str] = None
-    kind: str = "nơi nhận"  # "nơi nhận", "kính gửi" or "lưu"
+    kind: str = "nơi nhận"  # "nơi nhận", "lưu", or the addressees' label: "kính gửi", "kính trình", "điện"
     archive: Optional[Archive] = None
     span: Optional[Span] = None
 

@@ -328,12 +328,19 @@ def zone(text: Text) -> Layout:
     if hdr_end is None:
         hdr_end = n
         seen_num = seen_date = None
+        vv_open = False  # inside a V/v summary: its wrapped lines are header, however long
         for i in range(min(n, 60)):
             c = cells[i]
             f = c.folded
             if P.KINH_GUI.match(f) or is_basis(c) or P.NOI_NHAN.match(f):
                 hdr_end = i
                 break
+            if P.VV.match(f):
+                vv_open = True
+            elif vv_open and c.text.lstrip()[:1].islower() and not cells[i - 1].text.rstrip().endswith((".", ";", ":")):
+                continue
+            else:
+                vv_open = False
             is_anchor = False
             if seen_num is None and (P.NUMBER_STATE.search(f) or P.NUMBER_PARTY.search(f)):
                 seen_num, is_anchor = i, True
@@ -667,8 +674,8 @@ def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
     # thẩm quyền ban hành: capitals, e.g. "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ..."
     while i < n and is_upper(cells[i].text) and not P.ENACT.match(" ".join(cells[i].folded.strip(" *").split())) \
             and not heading_type(cells[i]) and not is_basis(cells[i]):
-        if P.enum_kind(cells[i].folded, cells[i].text):
-            break
+        if P.enum_kind(cells[i].folded, cells[i].text) or P.KINH_GUI.match(cells[i].folded.strip()):
+            break  # a list, or a công điện's "CHỦ TỊCH … điện:" (the addressees' label)
         lay.authority.append(cells[i])
         i += 1
     return i

@@ -33,30 +33,19 @@ GOLD = HARD / "gold.jsonl"
 # issuer, issuer_parent, recipients 1.00; date .929, place .929, title .857,
 # header .786; legal bases P 1.00 R .902; signers F1 .968; items P .903 R .757
 # F1 .824; areas top-1 .429.  Then: date, place 1.00 (dates in figures), signers
-# 1.00 (prefixes written out), header .857
+# 1.00 (prefixes written out), header .857; then header 1.00, legal bases 1.00
+# (V/v wrapped over long lines, Kính trình and "… điện:" as addressee labels)
 FLOORS = {
     "doc_type.strict": 0.99, "number.strict": 0.99, "date.strict": 0.99, "place.strict": 0.99,
-    "issuer.soft": 0.99, "issuer_parent.soft": 0.99, "title.soft": 0.85, "header": 0.85,
-    "legal_bases.p": 0.99, "legal_bases.r": 0.90, "recipients.f1": 0.99,
+    "issuer.soft": 0.99, "issuer_parent.soft": 0.99, "title.soft": 0.99, "header": 0.99,
+    "legal_bases.p": 0.99, "legal_bases.r": 0.99, "recipients.f1": 0.99,
     "signers.f1": 0.99, "signers.name.f1": 0.99, "items.f1": 0.82, "areas.top1.acc": 0.40,
 }
 
 # field -> {file: why it still fails}.  Scalars are compared strict for the
 # identifiers and soft for issuer, issuer_parent and title (as ``header`` does).
 KNOWN: dict[str, dict[str, str]] = {
-    "title": {
-        "hard-05-cong-van-tuq.txt": "V/v wrapped over three lines: the 9-word second line reads as a body line, "
-                                    "closes the header, and the two continuation lines are dropped",
-        "hard-14-cong-van-dang-uy-phuong.txt": "same for a Party 'về việc' summary: the 9-token second line "
-                                               "'chi bộ trực thuộc nhiệm kỳ 2026 - 2029' is dropped",
-    },
-    "legal_bases": {
-        "hard-11-to-trinh-kinh-trinh.txt": "'Kính trình:' between the title and the Căn cứ lines is not an addressee "
-                                           "line, so the preamble starts with it and no basis is collected",
-    },
     "items": {
-        "hard-04-cong-dien.txt": "the dash list of addressees after 'THỦ TƯỚNG CHÍNH PHỦ điện:' opens the first "
-                                 "level, so tasks 1.–6. nest under its last dash and no numbered top level is left",
         "hard-11-to-trinh-kinh-trinh.txt": "no 'Nội dung/Nhiệm vụ' section head matches, so the top-level Roman "
                                            "sections I–III are taken as the items instead of 1.–3. of section II",
     },

@@ -368,6 +368,11 @@ VV = [
     (("Về việc triển khai nhiệm vụ năm học 2024-2025",), "triển khai nhiệm vụ năm học 2024-2025"),
     (("V/v hướng dẫn tổ chức kiểm tra,", "đánh giá cuối học kỳ I", "năm học 2024-2025"),
      "hướng dẫn tổ chức kiểm tra, đánh giá cuối học kỳ I năm học 2024-2025"),
+    # a wrapped line as long as a sentence is still the summary
+    (("V/v hướng dẫn rà soát, xây dựng", "vị trí việc làm công chức tại các xã,", "phường sau sắp xếp đơn vị hành chính"),
+     "hướng dẫn rà soát, xây dựng vị trí việc làm công chức tại các xã, phường sau sắp xếp đơn vị hành chính"),
+    (("về việc chuẩn bị tổ chức Đại hội", "chi bộ trực thuộc nhiệm kỳ 2026 - 2029"),
+     "chuẩn bị tổ chức Đại hội chi bộ trực thuộc nhiệm kỳ 2026 - 2029"),
 ]
 
 
@@ -376,6 +381,27 @@ def test_vv_line_means_cong_van(vb, lines, title):
     rec = vb.parse_cong_van(vv=lines)
     assert rec.doc_type == "Công văn"
     assert rec.title == title
+
+
+ADDRESSEE_LABELS = [
+    (("Kính gửi: Các trường trung học phổ thông.",), ["Các trường trung học phổ thông"]),
+    (("Kính trình: Ủy ban nhân dân tỉnh Gia Lai.",), ["Ủy ban nhân dân tỉnh Gia Lai"]),   # a tờ trình
+    (("THỦ TƯỚNG CHÍNH PHỦ điện:", "- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố;", "- Bộ trưởng các Bộ."),
+     ["Chủ tịch Ủy ban nhân dân các tỉnh, thành phố", "Bộ trưởng các Bộ"]),             # a công điện
+    (("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH điện:", "- Giám đốc các sở, ngành;", "- Chủ tịch UBND các xã, phường."),
+     ["Giám đốc các sở, ngành", "Chủ tịch UBND các xã, phường"]),
+]
+
+
+@pytest.mark.parametrize("lines, addressees", ADDRESSEE_LABELS, ids=[_id(ls[0]) for ls, _ in ADDRESSEE_LABELS])
+def test_addressee_labels_kinh_gui_kinh_trinh_and_dien(vb, lines, addressees):
+    """Kính gửi, a tờ trình's Kính trình and a công điện's "<office> điện:" open the
+    addressees; the bases after them are still found."""
+    rec = vb.parse(heading="CÔNG ĐIỆN" if "điện" in lines[0] else "QUYẾT ĐỊNH", authority=(), kinh_gui=lines,
+                   preamble=("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",), enact=None)
+    assert [a.text for a in rec.addressees] == addressees
+    assert {a.kind for a in rec.addressees} == {"kính trình" if "trình" in lines[0] else "điện" if "điện" in lines[0] else "kính gửi"}
+    assert len(rec.legal_bases) == 1
 
 
 def test_vv_line_with_colliding_symbol_is_still_cong_van(vb):

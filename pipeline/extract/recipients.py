@@ -120,9 +120,11 @@ def addressees(cells: list[Snip], text: Text) -> list[Recipient]:
         else:
             pieces.append(rest)
     pieces.extend(cells[1:])
+    label = first.folded[:m.end()] if m else ""
+    kind = "kính trình" if label.startswith("kinh trinh") else "điện" if "dien" in label else "kính gửi"
     out = []
     for s in _group(pieces):
-        r = _entry(s, text, "kính gửi")
+        r = _entry(s, text, kind)
         if r:
             out.append(r)
     return out
