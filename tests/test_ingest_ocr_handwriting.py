@@ -138,6 +138,13 @@ def test_scribbles_are_left_blank_not_guessed():
     assert fields and all(f.value is None for f in fields)
 
 
+def test_typed_serials_glued_to_their_symbol():
+    for w in ("1520/QĐ-UBND", "30/2020/NĐ-CP", "60-NQ/TW", "157/QĐÐ-NĐ-UB"):
+        assert H._TYPED_SERIAL.match(w), w
+    for w in ("/CT-UBND", "Số:⁄44", "44", "2⁄⁄€/TB-ĐHĐL"):
+        assert not H._TYPED_SERIAL.match(w), w
+
+
 @needs_font
 @needs_tesseract
 def test_printed_serial_row_is_not_read_again(monkeypatch):

@@ -272,7 +272,7 @@ def _union(ws: list[Word]) -> tuple[int, int, int, int]:
     return (min(w[2][0] for w in ws), min(w[2][1] for w in ws), max(w[2][2] for w in ws), max(w[2][3] for w in ws))
 
 
-_TYPED_SERIAL = re.compile(r"^\d{1,6}[a-z]?(?:/(?:19|20)\d\d)?/[A-ZĐÐ]")
+_TYPED_SERIAL = re.compile(r"^\d{1,6}[a-z]?(?:(?:/(?:19|20)\d\d)?/|-)[A-ZĐÐ]")   # 30/2020/NĐ-CP, 60-NQ/TW
 _CLEAN_ROW = re.compile(r"^S[ốo]:?\s?\d{1,6}[a-z]?\s?/\s?[A-ZĐ]|ngày\s\d{1,2}\stháng\s\d{1,2}\snăm\s(?:19|20)\d\d")
 
 
