@@ -25,6 +25,8 @@ import re
 import unicodedata
 from typing import Callable, Union
 
+from .patterns import UPPER
+
 Repl = Union[str, Callable[[re.Match], str]]
 
 
@@ -366,7 +368,7 @@ def _grid_tables(t: Text) -> Text:
 # A whole document on one line (some portal exports): the header and the
 # preamble are recognised on the line, and line breaks are put back before
 # the structural anchors that later stages read line by line.
-_CAPS = "A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ"
+_CAPS = UPPER
 _FLAT_HEADER = re.compile(r"C[ỘO]NG H[ÒO][AÀ] X[ÃA] H[ỘO]I|Độc lập\s*[-–]\s*Tự do|\bSố\s?:|ĐẢNG CỘNG SẢN VIỆT NAM|"
                           r"\bSố\s?\d{1,5}-[A-ZĐ]{1,6}/")
 _FLAT_OPENINGS = re.compile(r"\b(?:Căn cứ|Kính gửi|Thực hiện|Theo đề nghị|Xét đề nghị)\b")

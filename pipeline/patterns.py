@@ -14,6 +14,12 @@ from __future__ import annotations
 import functools
 import re
 
+# Vietnamese capitals and lower-case letters as character-class bodies.  (A
+# range such as ``À-Ỹ`` does not do: U+00C0..U+1EF8 holds the lower-case
+# letters too, interleaved with the capitals.)
+UPPER = "A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ"
+LOWER = UPPER.lower()
+
 DASH = r"[-\u2010\u2011\u2012\u2013\u2014\u2212]"
 SYM = r"[a-z][a-z0-9&]{0,15}"            # one symbol chunk: qd, ubnd, sgd&dt, qh15, gdtrh
 SYMS = SYM + r"(?:(?:[ ]?" + DASH + r"[ ]?|/|\.(?=[a-z]))" + SYM + r"){0,6}"   # 01/2004/TTLT/BVHTT-BYT, QC-TT.HĐND-UBND

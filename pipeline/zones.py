@@ -570,7 +570,7 @@ def _plausible_symbol(text: str, m: re.Match) -> bool:
     return bool(sym) and sym[0].isupper()
 
 
-_PLACE_TOKEN = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\w'.\-–]*|\d{1,2}|[-–]|TP\.?[\w.]*|Tp\.?[\w.]*|T\.P\.?)$")
+_PLACE_TOKEN = re.compile(r"^(?:[" + P.UPPER + r"][\w'.\-–]*|\d{1,2}|[-–]|TP\.?[\w.]*|Tp\.?[\w.]*|T\.P\.?)$")
 
 
 def _place_start(text: str, date_start: int, taken: list[bool]) -> int:
@@ -833,8 +833,8 @@ def paragraphs(cells: list[Snip], preamble: bool | str = False) -> list[Snip]:
 # ---------------------------------------------------------------------------
 # Footer: Nơi nhận (left) and signature (right), also when flattened (spec §8.3)
 
-_NAME_TAIL = re.compile(r"^(?P<head>.*?[;.,:])\s+(?P<tail>(?:[A-ZĐÀ-Ỹ](?:[\wÀ-ỹ]*|\.)\s+){1,5}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)$")
-_UPPER_TAIL = re.compile(r"^(?P<head>.*?[;.,:])\s+(?P<tail>[^a-zà-ỹ;]{3,}[A-ZĐÀ-Ỹ.])$")
+_NAME_TAIL = re.compile(r"^(?P<head>.*?[;.,:])\s+(?P<tail>(?:[" + P.UPPER + r"](?:\w*|\.)\s+){1,5}[" + P.UPPER + r"]\w*)$")
+_UPPER_TAIL = re.compile(r"^(?P<head>.*?[;.,:])\s+(?P<tail>[^" + P.LOWER + r";]{3,}[" + P.UPPER + r".])$")
 
 
 _PHU_LUC = re.compile(r"^(?:phu\s{1,3}luc|danh\s{1,3}muc|danh\s{1,3}sach|bang\s{1,3}tong\s{1,3}hop)\b")

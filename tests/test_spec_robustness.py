@@ -542,3 +542,15 @@ def test_thuc_hien_task_under_the_heading_is_the_title(vb):
     assert rec.title == ("Thực hiện công tác bầu cử đại biểu Quốc hội khóa XVI và bầu cử đại biểu "
                          "Hội đồng nhân dân các cấp nhiệm kỳ 2026-2031")
     assert rec.legal_bases == []
+
+
+def test_upper_and_lower_letter_classes_do_not_overlap():
+    """Capitals and lower-case letters as the patterns use them: every
+    Vietnamese letter in exactly one class (a range like À-Ỹ holds both)."""
+    import re
+    from pipeline import patterns as P
+    upper, lower = re.compile("[" + P.UPPER + "]"), re.compile("[" + P.LOWER + "]")
+    letters = "aăâbcdđeêghiklmnoôơpqrstuưvxy" + "àáạảãầấậẩẫằắặẳẵèéẹẻẽềếệểễìíịỉĩòóọỏõồốộổỗờớợởỡùúụủũừứựửữỳýỵỷỹ"
+    for ch in letters:
+        assert lower.fullmatch(ch) and not upper.fullmatch(ch), ch
+        assert upper.fullmatch(ch.upper()) and not lower.fullmatch(ch.upper()), ch.upper()

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
+from .. import patterns as P
 from ..normalize import clean_value, fold, tone_key
 from ..zones import Layout, Snip
 from ..vocab import vocab
@@ -87,11 +88,11 @@ def issuer_from_header(lay: Layout) -> Optional[IssuerValue]:
 _HEADS = (r"Sở|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Phòng|Trường|Bộ|Cục|Chi cục|Tổng cục|Ban|Trung tâm|"
           r"Văn phòng|Hội đồng nhân dân|HĐND|Thanh tra|Viện|Bệnh viện|Công an|Đảng ủy|Đảng uỷ|Tỉnh ủy|Tỉnh uỷ|"
           r"Huyện ủy|Huyện uỷ|Thành ủy|Thành uỷ|Kho bạc|Ngân hàng|Đoàn|Hội|Liên đoàn|Công ty")
-_CAP = r"[A-ZĐÀ-Ỹ][\wÀ-ỹ'-]*"
-_LOW = r"[a-zđà-ỹ][\wÀ-ỹ'-]*"
+_CAP = r"[" + P.UPPER + r"][\w'-]*"
+_LOW = r"[" + P.LOWER + r"][\w'-]*"
 # sentence-case names: "Sở Giáo dục và Đào tạo tỉnh Hòa Bình", "Sở Văn hóa, Thể thao và Du lịch"
 _NAME = re.compile(
-    r"(?<![\wÀ-ỹ])(?:" + _HEADS + r")(?:(?:\s+(?:và|&)|,|\s+-)?\s+" + _CAP + r"(?:\s+" + _LOW + r")?){0,6}"
+    r"(?<!\w)(?:" + _HEADS + r")(?:(?:\s+(?:và|&)|,|\s+-)?\s+" + _CAP + r"(?:\s+" + _LOW + r")?){0,6}"
     r"(?:\s+(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|TP\.?)\s+" + _CAP + r"(?:\s+" + _CAP + r"){0,3})?")
 _SUBJECT_CLOSING = re.compile(r"(?:của|,)\s*$")
 _SUBJECT_VERB = re.compile(r"\s+(?:xây dựng|ban hành|báo cáo|xin|kính|thông báo|đề nghị|trân trọng|hướng dẫn|tổ chức|"
