@@ -3,7 +3,11 @@ and layouts the sample corpus does not cover (Biên bản ghi nhớ, Chương tr
 phối hợp, Nghị định with Chương/Mục, Công điện, commune and Chi bộ documents
 after the 2025 merger, TUQ./Q./KT.-inside-TL./THAY MẶT signatures, a draft
 with blank number and day, text without diacritics, ``Kính trình``, a
-numeric date in the place-date line …), scored against their gold.
+numeric date in the place-date line …), and in a second round a Luật, a
+Thông tư liên tịch, a Quyết định followed by its Quy chế, an HĐND Nghị
+quyết, a Chỉ thị, Markdown exports with pipe tables, a meeting Biên bản, a
+trailing SAO Y block, a three-level header and a company letter, scored
+against their gold.
 
 Two checks, so that the suite stays green while the gaps stay visible:
 
@@ -34,20 +38,42 @@ GOLD = HARD / "gold.jsonl"
 # header .786; legal bases P 1.00 R .902; signers F1 .968; items P .903 R .757
 # F1 .824; areas top-1 .429.  Then: date, place 1.00 (dates in figures), signers
 # 1.00 (prefixes written out), header .857; then header 1.00, legal bases 1.00
-# (V/v wrapped over long lines, Kính trình and "… điện:" as addressee labels)
+# (V/v wrapped over long lines, Kính trình and "… điện:" as addressee labels).
+# Round 2 added hard-15 … hard-26 (26 documents, three of them Markdown): every
+# header field, legal bases 1.00; recipients F1 .973, signers F1 .949 (names
+# .949), items F1 .852, areas top-1 .577
 FLOORS = {
     "doc_type.strict": 0.99, "number.strict": 0.99, "date.strict": 0.99, "place.strict": 0.99,
     "issuer.soft": 0.99, "issuer_parent.soft": 0.99, "title.soft": 0.99, "header": 0.99,
-    "legal_bases.p": 0.99, "legal_bases.r": 0.99, "recipients.f1": 0.99,
-    "signers.f1": 0.99, "signers.name.f1": 0.99, "items.f1": 0.82, "areas.top1.acc": 0.40,
+    "legal_bases.p": 0.99, "legal_bases.r": 0.99, "recipients.f1": 0.97,
+    "signers.f1": 0.94, "signers.name.f1": 0.94, "items.f1": 0.85, "areas.top1.acc": 0.55,
 }
 
 # field -> {file: why it still fails}.  Scalars are compared strict for the
 # identifiers and soft for issuer, issuer_parent and title (as ``header`` does).
+_SAO_Y = ("the trailing 'SAO Y BẢN CHÍNH' copy block is not cut off in text input (only PDF input is), so the "
+          "last Nơi nhận and signature stack found are the copy's")
 KNOWN: dict[str, dict[str, str]] = {
     "items": {
         "hard-11-to-trinh-kinh-trinh.txt": "no 'Nội dung/Nhiệm vụ' section head matches, so the top-level Roman "
                                            "sections I–III are taken as the items instead of 1.–3. of section II",
+        "hard-20-bao-cao.md": "the numbered list sits under 'III. ĐỀ XUẤT, KIẾN NGHỊ', no 'Nội dung/Nhiệm vụ' head: the "
+                              "Roman sections I–III are taken instead of 1.–3.",
+        "hard-22-bien-ban-hop.txt": "the conclusions sit under 'III. KẾT LUẬN', no 'Nội dung/Nhiệm vụ' head: the Roman "
+                                    "sections I–III are taken instead of 1.–3.",
+    },
+    "signer": {
+        "hard-22-bien-ban-hop.txt": "unprefixed blocks side by side ('THƯ KÝ … CHỦ TRÌ' on one line, no Nơi nhận): the "
+                                    "footer starts at the right-hand title, so the left block (THƯ KÝ) is lost",
+        "hard-23-cong-van-sao-y.txt": _SAO_Y,
+    },
+    "signers": {
+        "hard-22-bien-ban-hop.txt": "unprefixed blocks side by side ('THƯ KÝ … CHỦ TRÌ' on one line, no Nơi nhận): the "
+                                    "footer starts at the right-hand title, so the left block (THƯ KÝ) is lost",
+        "hard-23-cong-van-sao-y.txt": _SAO_Y,
+    },
+    "recipients": {
+        "hard-23-cong-van-sao-y.txt": _SAO_Y,
     },
 }
 STRICT = {"doc_type", "number", "date", "place"}
@@ -60,8 +86,9 @@ def _report() -> Report:
 
 def test_every_hard_document_is_scored():
     files = {g.file for g in load_gold(GOLD)}
-    assert len(files) >= 12
-    assert files == {p.name for p in HARD.glob("*.txt")}, "gold and corpus/hard/*.txt disagree"
+    assert len(files) >= 26
+    docs = {p.name for p in HARD.iterdir() if p.suffix in (".txt", ".md") and p.name != "README.md"}
+    assert files == docs, "gold and the documents in corpus/hard disagree"
     report = _report()
     assert not report.skipped and not report.errors()
     assert report.count() == len(files)
