@@ -100,6 +100,9 @@ def build_record(src: Source, *, classify: bool = True) -> Record:
         it.main = True
 
     # footer
+    if lay.copy_block and not any(w.startswith("several documents") for w in rec.warnings):
+        rec.warnings.append(f"several documents in one file: a copy block ({clean_value(lay.copy_block[0].text)}) "
+                            "follows the document; its number, date, signer and recipients are not the document's")
     recip_cells, sign_cells, label = split_footer(lay.footer)
     rec.recipients = recipients.recipients(recip_cells, text)
     rec.addressees = recipients.addressees(lay.addressees, text)

@@ -245,6 +245,7 @@ class Layout:
     enact: Optional[Snip] = None
     body: list[Snip] = field(default_factory=list)
     footer: list[Snip] = field(default_factory=list)
+    copy_block: list[Snip] = field(default_factory=list)  # SAO Y … after the document: not its own fields
     has_header: bool = False
 
     def anchor(self, kind: str) -> Optional[Anchor]:
@@ -371,9 +372,12 @@ def zone(text: Text) -> Layout:
     # 4. Kính gửi
     i = _zone_addressees(lay, cells, i)
 
-    # 5. footer start: Nơi nhận label or the signature stack near the end
-    foot_i = _footer_start(cells, i)
-    lay.footer = cells[foot_i:]
+    # 5. footer start: Nơi nhận label or the signature stack near the end,
+    # before a copy block (SAO Y / SAO LỤC / TRÍCH SAO) appended to the document
+    end = _copy_block_start(cells, i)
+    foot_i = _footer_start(cells[:end], i)
+    lay.footer = cells[foot_i:end]
+    lay.copy_block = cells[end:]
 
     # 6. preamble (legal bases) and body
     body_cells = cells[i:foot_i]
@@ -744,6 +748,20 @@ def _zone_addressees(lay: Layout, cells: list[Snip], i: int) -> int:
     return k
 
 
+_COPY_MARK = re.compile(r"(?:ban\s{1,3})?(?:sao\s{1,3}y|sao\s{1,3}luc|trich\s{1,3}sao)(?:\s{1,3}ban\s{1,3}chinh)?")
+
+
+def _copy_block_start(cells: list[Snip], lo: int) -> int:
+    """Where a copy block (spec §8.8: ``SAO Y BẢN CHÍNH`` with its own number,
+    date, signer and Nơi nhận) follows the document: a capitalised cell that
+    is only the copy mark, after the document's own text; else the end."""
+    for k in range(lo + 1, len(cells)):
+        c = cells[k]
+        if len(c.text) < 40 and is_upper(c.text) and _COPY_MARK.fullmatch(" ".join(c.folded.split()).strip(" .:*")):
+            return k
+    return len(cells)
+
+
 def _footer_start(cells: list[Snip], lo: int) -> int:
     n = len(cells)
     for k in range(n - 1, lo - 1, -1):
@@ -767,6 +785,10 @@ def _footer_start(cells: list[Snip], lo: int) -> int:
         f = " ".join(cells[k].folded.split())
         if is_upper(cells[k].text) and vocab().office_re.match(f) and len(cells[k].text) < 60 \
                 and k + 1 < n and not is_upper(cells[k + 1].text or "x") and len(cells[k + 1].text.split()) <= 6:
+            # blocks side by side ("THƯ KÝ      CHỦ TRÌ"): the row's first title
+            while k - 1 >= lo and cells[k - 1].line == cells[k].line and is_upper(cells[k - 1].text) \
+                    and vocab().office_re.match(" ".join(cells[k - 1].folded.split())):
+                k -= 1
             return k
     return n
 

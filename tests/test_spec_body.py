@@ -361,6 +361,22 @@ def test_items_decimal_tree(vb):
     assert [i.label for i in rec.main_items()] == ["1", "2"]
 
 
+PROPOSALS_BODY = ("I. KẾT QUẢ THỰC HIỆN", "1. Đã hoàn thành việc rà soát hồ sơ.", "2. Đã tổ chức tập huấn.",
+                  "II. TỒN TẠI, HẠN CHẾ", "Một số đơn vị còn chậm báo cáo.",
+                  "III. ĐỀ XUẤT, KIẾN NGHỊ", "1. Bổ sung kinh phí cho năm 2026.", "2. Tăng cường kiểm tra.",
+                  "3. Khen thưởng các đơn vị làm tốt./.")
+
+
+def test_items_proposals_when_no_task_section(vb):
+    """Without a Nội dung/Nhiệm vụ section, the points under Đề xuất, kiến nghị
+    (a báo cáo), Phương án (a tờ trình) or Kết luận (a biên bản) are the main
+    list, not the Roman section headings."""
+    rec = _plan(vb, PROPOSALS_BODY)
+    assert [i.label for i in rec.items] == ["I", "II", "III"]
+    assert [i.label for i in rec.main_items()] == ["1", "2", "3"]
+    assert rec.main_items()[0].text.startswith("Bổ sung kinh phí")
+
+
 def test_items_decimal_main_list(vb):
     rec = _plan(vb, TASKS_BODY)
     assert [i.label for i in rec.items] == ["1", "2", "3"]

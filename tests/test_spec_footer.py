@@ -445,3 +445,10 @@ def test_appendix_label_after_the_signature_ends_the_footer(vb, label):
                           f"{label}\nDanh mục các xã, phường")
     assert [s.name for s in rec.signers] == ["Tống Thanh Hải"]
     assert [r.text for r in rec.recipients] == ["Như trên", "Lưu: VT, VP"]
+
+
+def test_unprefixed_blocks_side_by_side_without_noi_nhan(vb):
+    """A biên bản signed by the secretary and the chair side by side, with no
+    Nơi nhận: both blocks, left to right."""
+    rec = vb.parse(footer=vb.columns([("THƯ KÝ", "CHỦ TRÌ"), ("", ""), ("Trần Thị Ngọc Ánh", "Huỳnh Văn Lộc")]))
+    assert [(s.position, s.name) for s in rec.signers] == [("THƯ KÝ", "Trần Thị Ngọc Ánh"), ("CHỦ TRÌ", "Huỳnh Văn Lộc")]

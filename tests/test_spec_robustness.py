@@ -475,6 +475,16 @@ def test_copy_block_does_not_replace_number_and_date(vb):
     assert rec.doc_type == "Quyết định"
 
 
+def test_copy_block_does_not_replace_signer_and_recipients(vb):
+    """Spec §8.8: the SAO Y block after the document has its own Nơi nhận and
+    signer; the document keeps its own, and the record says a copy follows."""
+    plain = vb.parse()
+    rec = vb.parse(tail=SAO_Y)
+    assert [(s.authority, s.name) for s in rec.signers] == [(s.authority, s.name) for s in plain.signers]
+    assert [r.text for r in rec.recipients] == [r.text for r in plain.recipients]
+    assert any(w.startswith("several documents in one file: a copy block (SAO Y)") for w in rec.warnings)
+
+
 def test_whole_document_on_one_line_is_restored():
     """A portal export with every line break lost: the header, type heading,
     title, authority line, bases and enacting formula are still found."""

@@ -72,8 +72,12 @@ def build_tree(paras: list[Snip], text: Text) -> list[Item]:
     return roots
 
 
+# section heads whose numbered points are the main list: the tasks and contents
+# of a plan or resolution; the proposals of a báo cáo or tờ trình, the
+# conclusions of a biên bản or thông báo kết luận (when no task section exists)
 _MAIN_HEADS = re.compile(r"^(?:cac\s+|mot\s+so\s+)?(?:noi\s+dung|nhiem\s+vu|nhiem\s+vu\s+(?:va|,)\s+giai\s+phap|nhiem\s+vu\s+chu\s+yeu|"
                          r"nhung\s+nhiem\s+vu|cac\s+nhiem\s+vu)\b")
+_PROPOSAL_HEADS = re.compile(r"^(?:cac\s+|mot\s+so\s+)?(?:de\s+xuat|kien\s+nghi|phuong\s+an|ket\s+luan)\b")
 _NUMBERED = {"roman", "alpha_up", "decimal", "khoan", "la", "thu", "paren"}
 
 
@@ -84,11 +88,12 @@ def _walk(items: list[Item]):
 
 
 def main_list(items: list[Item]) -> list[Item]:
-    for it in _walk(items):
-        head = fold(" ".join(it.text.split()[:8]))  # headings wrap: "NHIỆM / VỤ, GIẢI PHÁP"
-        kids = [c for c in it.children if c.kind in _NUMBERED]
-        if len(kids) >= 2 and _MAIN_HEADS.match(head):
-            return kids
+    for heads in (_MAIN_HEADS, _PROPOSAL_HEADS):
+        for it in _walk(items):
+            head = fold(" ".join(it.text.split()[:8]))  # headings wrap: "NHIỆM / VỤ, GIẢI PHÁP"
+            kids = [c for c in it.children if c.kind in _NUMBERED]
+            if len(kids) >= 2 and heads.match(head):
+                return kids
     top = [it for it in items if it.kind in _NUMBERED]
     if len(top) >= 2:
         return top
