@@ -133,18 +133,23 @@ class Text:
             k += 1
         return lo, hi
 
-    def sub(self, pattern: re.Pattern, repl: Repl) -> "Text":
+    def sub(self, pattern: re.Pattern, repl: Repl, within: list[tuple[int, int]] | None = None) -> "Text":
         """``pattern.sub(repl, text)`` keeping the offset map: untouched
         characters keep their origin, inserted ones take the origin of the
-        start of the match they replace."""
+        start of the match they replace.  With ``within`` (sorted, disjoint
+        spans, none reached by a match starting in the one before), only the
+        matches that start inside a span are replaced; the pattern is then
+        run from each span's start to its end, not over the whole text (its
+        look-arounds still see the text around the span)."""
         out: list[str] = []
         omap = _Map()
         pos = 0
         text = self.text
         changed = False
-        for m in pattern.finditer(text):
+        fixed = repl if isinstance(repl, str) else None
+        for m in pattern.finditer(text) if within is None else _matches_within(pattern, text, within):
             start, end = m.span()
-            rep = repl if isinstance(repl, str) else repl(m)
+            rep = fixed if fixed is not None else repl(m)
             if rep == m.group(0):
                 continue
             changed = True
@@ -154,7 +159,7 @@ class Text:
             # a replacement of the same length keeps a one-to-one map
             if len(rep) == end - start:
                 self._copy(omap, start, end)
-            else:
+            elif rep:
                 omap.add(self.source_offset(start), len(rep), 0)
             pos = end
         if not changed:
@@ -174,6 +179,8 @@ class Text:
             s = self.source_offset(start)
             return (s, s)
         n = len(self.text)
+        if len(self._at) == 1 and self._step[0] == 1 and 0 <= start and end <= n:  # one copied run: a shift
+            return (self._src[0] + start, self._src[0] + end)
         a, b = self.source_offset(start), self._origin_at(min(end, n) - 1) + 1
         if b <= a:  # text put out of source order (grid-table columns read one by one): cover all of it
             lo, hi = max(start, 0), min(end, n)  # origin[start:end] as a list slice would take it
@@ -185,6 +192,16 @@ class Text:
             else:
                 b = a + 1
         return (a, b)
+
+
+def _matches_within(pattern: re.Pattern, text: str, spans: list[tuple[int, int]]):
+    """The matches of ``pattern`` in ``text`` that start inside ``spans``,
+    each span searched from its start (for :meth:`Text.sub`)."""
+    for a, b in spans:
+        for m in pattern.finditer(text, a):
+            if m.start() >= b:
+                break
+            yield m
 
 
 # ---------------------------------------------------------------------------
@@ -272,7 +289,9 @@ _COMBINING = re.compile(r"[\u0300-\u036f]")  # what _DECOMPOSED needs
 # a label broken over two lines ("**Kính" / "gửi:**", "Nơi" / "nhận:")
 _SPLIT_LABEL = re.compile(r"(?<=Kính)[ \t]*\n[ \t]*(?=gửi)|(?<=KÍNH)[ \t]*\n[ \t]*(?=GỬI)"
                           r"|(?<=Nơi)[ \t]*\n[ \t]*(?=nhận)|(?<=NƠI)[ \t]*\n[ \t]*(?=NHẬN)")
-_SPLIT_LABEL_HINT = re.compile(r"(?:Kính|Nơi)[ \t]*\n[ \t]*(?:gửi|nhận)|(?:KÍNH|NƠI)[ \t]*\n[ \t]*(?:GỬI|NHẬN)")
+# (what _SPLIT_LABEL needs, each alternative led by a letter so that the
+# regex engine skips to those letters)
+_SPLIT_LABEL_HINT = re.compile(r"Kính[ \t]*\n[ \t]*gửi|KÍNH[ \t]*\n[ \t]*GỬI|Nơi[ \t]*\n[ \t]*nhận|NƠI[ \t]*\n[ \t]*NHẬN")
 
 
 def _nfc(m: re.Match) -> str:
@@ -369,9 +388,11 @@ def _grid_tables(t: Text) -> Text:
 # preamble are recognised on the line, and line breaks are put back before
 # the structural anchors that later stages read line by line.
 _CAPS = UPPER
-_FLAT_HEADER = re.compile(r"C[ỘO]NG H[ÒO][AÀ] X[ÃA] H[ỘO]I|Độc lập\s*[-–]\s*Tự do|\bSố\s?:|ĐẢNG CỘNG SẢN VIỆT NAM|"
-                          r"\bSố\s?\d{1,5}-[A-ZĐ]{1,6}/")
-_FLAT_OPENINGS = re.compile(r"\b(?:Căn cứ|Kính gửi|Thực hiện|Theo đề nghị|Xét đề nghị)\b")
+# ``S(?<!\wS)ố`` is ``\bSố`` with the word boundary checked after the letter:
+# every alternative then opens with a letter, which the regex engine skips to
+_FLAT_HEADER = re.compile(r"C[ỘO]NG H[ÒO][AÀ] X[ÃA] H[ỘO]I|Độc lập\s*[-–]\s*Tự do|S(?<!\wS)ố\s?:|ĐẢNG CỘNG SẢN VIỆT NAM|"
+                          r"S(?<!\wS)ố\s?\d{1,5}-[A-ZĐ]{1,6}/")
+_FLAT_OPENINGS = re.compile(r"(?:C(?<!\wC)ăn cứ|K(?<!\wK)ính gửi|T(?<!\wT)hực hiện|T(?<!\wT)heo đề nghị|X(?<!\wX)ét đề nghị)\b")
 
 
 @functools.lru_cache(maxsize=1)
@@ -467,7 +488,7 @@ def _unflatten(t: Text) -> Text:
             return m.group(0)
         return "\n" if m.group(0) == " " else m.group(0) + "\n"
 
-    out = t.sub(_FLAT_BREAKS, brk)
+    out = t.sub(_FLAT_BREAKS, brk, within=spans)  # the spans are lines, a match is one space at most
     out = out.sub(_FLAT_HEADING, _heading_break)
     # the authority line that follows a capitalised title: "… CỦA CẤP TỈNH BỘ TRƯỞNG BỘ …" / "Căn cứ"
     office = r"(?:BỘ TRƯỞNG|CHỦ TỊCH|GIÁM ĐỐC|THỦ TƯỚNG|TỔNG GIÁM ĐỐC|CỤC TRƯỞNG|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TRƯỞNG BAN|" \
@@ -483,23 +504,30 @@ def normalize(source: str, *, markup: bool = True) -> Text:
     format because plain-text exports of portals carry them as well.
     """
     t = Text.from_source(source)
-    t = t.sub(_CR_IN_LINE, "\n")
-    # A step whose pattern cannot match (a cheap test below) is skipped: same
-    # result, without the regex engine trying every position of the text.
+    # A step whose pattern cannot match (a cheap test: the character every
+    # match holds is absent) is skipped: same result, without the regex
+    # engine trying every position of the text.
+    if "\r" in t.text:
+        t = t.sub(_CR_IN_LINE, "\n")
     if "\f" in t.text or _PAGE_NUMBER_HINT.search("\n" + t.text):
         t = t.sub(_PAGE_NUMBER, "")
-    t = t.sub(_FORM_FEED, "\n")
+        t = t.sub(_FORM_FEED, "\n")
     if _COMBINING.search(t.text):
         t = t.sub(_DECOMPOSED, _nfc)
-    t = t.sub(_LOOKALIKE, lambda m: _LOOKALIKE_MAP[m.group(0)])
+    if any(c in t.text for c in _LOOKALIKE_MAP):
+        t = t.sub(_LOOKALIKE, lambda m: _LOOKALIKE_MAP[m.group(0)])
     if markup:
-        t = t.sub(_BR, "\n")
-        t = t.sub(_TAG, "")
-        t = t.sub(_ENTITY, _entity)
+        if "<" in t.text:
+            t = t.sub(_BR, "\n")
+            t = t.sub(_TAG, "")
+        if "&" in t.text:
+            t = t.sub(_ENTITY, _entity)
         t = _grid_tables(t)
-        t = t.sub(_MD_LINE_BREAK, "")
-        t = t.sub(_MD_ESCAPE, lambda m: m.group(1))
-        t = t.sub(_MD_EMPH, "")
+        if "\\" in t.text:
+            t = t.sub(_MD_LINE_BREAK, "")
+            t = t.sub(_MD_ESCAPE, lambda m: m.group(1))
+        if "*" in t.text or "__" in t.text:
+            t = t.sub(_MD_EMPH, "")
         if "#" in t.text:
             t = t.sub(_MD_HEADING, "")
     if _SPLIT_LABEL_HINT.search(t.text):

@@ -448,8 +448,7 @@ def _zone_header(lay: Layout, cells: list[Snip]) -> None:
             a, b = m.start(), m.end()
             if kind == "date":
                 a = _place_start(region.text, a, taken)
-            for k in range(a, b):
-                taken[k] = True
+            taken[a:b] = [True] * (b - a)
             sub = region[a:b]
             anchors.append(Anchor(kind, sub, rx.match(folded[a:b]) if kind != "date" else rx.search(fold(sub.text))))
             if kind == "number":
@@ -554,6 +553,8 @@ _DIGIT_LETTER = re.compile(r"\d[^\W\d_]|[^\W\d_]\d")
 def _garbled_word(w: str) -> bool:
     if _DIGIT_LETTER.search(w):
         return True
+    if w.isupper() or w[1:].islower():  # no capital after a lower-case letter (the common words, checked in C)
+        return False
     return any(a.islower() and b.isupper() for a, b in zip(w, w[1:]))
 
 
@@ -837,7 +838,7 @@ def paragraphs(cells: list[Snip], preamble: bool | str = False) -> list[Snip]:
                     and (preamble != "lead" or c.text[:1].islower() or _DANGLING.search(prev.folded))):
                 paras[-1].append(c)
                 continue
-            if not _starts_structure(c) and not ptxt.endswith(_TERMINAL) and not is_upper(c.text):
+            if not ptxt.endswith(_TERMINAL) and not _starts_structure(c) and not is_upper(c.text):
                 first = c.text[:1]
                 if first.islower() or (first.isdigit() and not c.blank_before):
                     join = True

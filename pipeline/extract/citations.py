@@ -40,16 +40,21 @@ def _type_words() -> list[tuple[str, str]]:
 _TYPES = None
 
 
-def _types_re() -> tuple[re.Pattern, re.Pattern]:
-    """``(type word right before the number, named law before "số")``."""
+def _types_re() -> tuple[re.Pattern, re.Pattern, int]:
+    """``(type word right before the number, named law before "số", the
+    longest match of the first)``."""
     global _TYPES
     if _TYPES is None:
         alt = "|".join(re.escape(f) for f, _ in _type_words())
         near = re.compile(r"(?<![a-z])(?P<t>" + alt + r"|kh|qd|nq|cv|tb|bc)\s{0,3}(?:so\s{0,2}[:.]?\s{0,2})?$")
+        # the longest text ``near`` can match: searched only over that much of
+        # the end of the clause (its match ends there; the look-behind still
+        # sees the character before), same match, without trying every position
+        width = max(len(f) for f, _ in _type_words()) + 3 + 2 + 2 + 1 + 2
         # a named law may stand between its type word and "số"
         named = re.compile(r"(?<![a-z])(?P<lt>luat|bo\s{1,3}luat|phap\s{1,3}lenh)(?P<lname>\s[^;:()\n.]{1,160}?)"
                            r"\s{0,3}so\s{0,2}[:.]?\s{0,2}$")
-        _TYPES = (near, named)
+        _TYPES = (near, named, width)
     return _TYPES
 
 
@@ -66,7 +71,11 @@ _STOP_ISSUER = re.compile(r"\s(?:" + "|".join(sorted({fold(w) for w in _STOP_WOR
                           + r")\b|[;,(:]|\.\s|\.$|$")
 _SUBJECT = re.compile(r"\s{0,3},?\s{0,3}(?P<w>ve\s{1,3}viec|ve|quy\s{1,3}dinh|huong\s{1,3}dan|ban\s{1,3}hanh|phe\s{1,3}duyet|"
                       r"sua\s{1,3}doi|thanh\s{1,3}lap)\b")
-_LAW_WORD = r"(?<![a-z])(?P<t>luat|bo\s{1,3}luat|hien\s{1,3}phap|phap\s{1,3}lenh)\s{1,3}"
+# the look-behind after each word's first letter (same matches as before the
+# word): every alternative then opens with a letter, and the regex engine
+# skips to those letters instead of trying every position of the text
+_LAW_WORD = (r"(?P<t>l(?<![a-z]l)uat|b(?<![a-z]b)o\s{1,3}luat|h(?<![a-z]h)ien\s{1,3}phap|p(?<![a-z]p)hap\s{1,3}lenh)"
+             r"\s{1,3}")
 _LAW_NAME_CHARS = r"(?:[^;.()\d]|\(\s{0,2}sua\s{1,3}doi\s{0,2}\))"
 _LAW_WHEN = (r"(?P<when>\s{0,3}(?:ngay\s{1,3}\d{1,2}\s{1,3}thang\s{1,3}\d{1,2}\s{1,3}nam\s{1,3}(?:19|20)\d\d|"
              r"ngay\s{0,3}\d{1,2}(?P<sep>[/.-])\d{1,2}(?P=sep)(?:19|20)\d\d|nam\s{1,3}(?:19|20)\d\d|(?:19|20)\d\d)(?!\d))")
@@ -203,17 +212,18 @@ def find_references(text: str, exclude: Optional[tuple[int, int]] = None) -> lis
         lo = max(0, m.start() - 200)
         line_lo = max(folded.rfind("\n", lo, m.start()), folded.rfind(";", lo, m.start())) + 1
         before = folded[max(lo, line_lo):m.start()]
-        near, named = _types_re()
+        near, named, width = _types_re()
         base = max(lo, line_lo)
         doc_type = None
         name = None
         start = m.start()
-        tm = near.search(before)
+        tm = near.search(before, max(0, len(before) - width))
         if tm and (tm.group("t") not in _ABBR or text[base + tm.start()].isupper()):
             doc_type = _TYPE_NAME.get(" ".join(tm.group("t").split()))
             start = base + tm.start()
         else:
-            tm = named.search(before)
+            # ``named`` holds "luat" or "phap": without them it cannot match
+            tm = named.search(before) if "luat" in before or "phap" in before else None
             if tm:
                 t0 = base + tm.start()
                 doc_type = _TYPE_NAME.get(" ".join(tm.group("lt").split()))
