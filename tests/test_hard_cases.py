@@ -48,7 +48,7 @@ FLOORS = {
     "doc_type.strict": 0.99, "number.strict": 0.99, "date.strict": 0.99, "place.strict": 0.99,
     "issuer.soft": 0.99, "issuer_parent.soft": 0.99, "title.soft": 0.99, "header": 0.99,
     "legal_bases.p": 0.99, "legal_bases.r": 0.99, "recipients.f1": 0.99,
-    "signers.f1": 0.99, "signers.name.f1": 0.99, "items.f1": 0.99, "areas.top1.acc": 0.55,
+    "signers.f1": 0.99, "signers.name.f1": 0.99, "items.f1": 0.99, "areas.top1.acc": 0.45,
 }
 
 # field -> {file: why it still fails}.  Scalars are compared strict for the
