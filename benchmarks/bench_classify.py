@@ -1,6 +1,6 @@
 """How much the area classifier adds to the parse (target: < 20 %).
 
-    python3 benchmarks/bench_classify.py [--docs DIR ...] [--repeat N]
+    python3 benchmarks/bench_classify.py [--docs DIR ...] [--repeat N] [--model FILE]
 
 Documents: every .txt/.md of corpus/sample/, plus ../shared/corpus/dev/txt and
 ../shared/seeds when present (``--docs`` replaces the default).  For each
@@ -41,12 +41,13 @@ def main() -> None:
     ap.add_argument("--docs", action="append", type=Path, help="folder of .txt/.md files (repeatable)")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--no-underthesea", action="store_true")
+    ap.add_argument("--model", type=Path, default=MODELS_DIR / MODEL_NAME, help="model file (default: the shipped one)")
     args = ap.parse_args()
     files = [p for d in args.docs for p in sorted(d.iterdir()) if p.suffix in (".txt", ".md")] if args.docs else default_docs()
     sources = [read(p) for p in files]
 
     t = time.perf_counter()
-    model = load(MODELS_DIR / MODEL_NAME)
+    model = load(args.model)
     load_ms = (time.perf_counter() - t) * 1000
 
     for s in sources[:5]:  # warm-up

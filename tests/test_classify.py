@@ -134,6 +134,38 @@ def test_item_areas_follow_the_item_text():
     assert rec.areas[0].label == "Thể thao - Y tế"
 
 
+EDUCATION_PLAN = """SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH LẠNG SƠN
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 77/KH-SGDĐT
+Lạng Sơn, ngày 05 tháng 9 năm 2024
+
+KẾ HOẠCH
+Nâng cao chất lượng dạy và học ở các trường trung học phổ thông năm học 2024 - 2025
+
+I. NHIỆM VỤ
+1. Đổi mới phương pháp dạy học, kiểm tra, đánh giá học sinh theo chương trình giáo dục phổ thông 2018.
+2. Bồi dưỡng giáo viên dạy các môn Toán, Ngữ văn, Tiếng Anh; tổ chức ôn thi tốt nghiệp cho học sinh lớp 12.
+3. Tham mưu Ủy ban nhân dân tỉnh kiện toàn tổ chức bộ máy, sắp xếp biên chế công chức, viên chức của Sở; ban hành quy chế làm việc, quy định chức năng, nhiệm vụ, quyền hạn của các phòng chuyên môn.
+II. TỔ CHỨC THỰC HIỆN
+Các trường trung học phổ thông xây dựng kế hoạch dạy học và báo cáo kết quả về Sở.
+"""
+
+
+@needs_model
+def test_an_item_about_another_area_gets_it_beside_the_documents():
+    """In an education plan, the item on the organisation of the Sở carries
+    Bộ máy hành chính; the teaching items stay with education."""
+    rec = pipeline.parse_text(EDUCATION_PLAN)
+    assert rec.areas[0].label == "Giáo dục"
+    nodes = list(_walk(rec.items))
+    admin = next(it for it in nodes if "tổ chức bộ máy" in it.text)
+    assert "Bộ máy hành chính" in [a.label for a in admin.areas]
+    teaching = next(it for it in nodes if "Bồi dưỡng giáo viên" in it.text)
+    assert teaching.areas[0].label == "Giáo dục"
+    assert "Bộ máy hành chính" not in [a.label for a in teaching.areas]
+
+
 def test_empty_and_unknown_texts_get_no_areas_and_no_exception():
     assert pipeline.parse_text("").areas == []
     rec = pipeline.parse_text("zzqx wwkj qqpl")
@@ -227,6 +259,39 @@ def test_block_vectorizer_matches_scikit_learn_tfidf():
     assert np.allclose(fz.matrix([{"body": t} for t in texts]).toarray(), X)
 
 
+def _reference_rows(fz: Featurizer, blocks: dict, items) -> np.ndarray:
+    """The rows document_and_items must give, built the plain way: the document
+    through ``matrix``; each item from its own segments (its text as title, the
+    texts of its subtree as separate body segments)."""
+    rows = [fz.matrix([blocks]).toarray()[0]]
+    for it in _walk(items):
+        segs = [(it.text, fz.block_no["title"])] + [(n.text, fz.block_no["body"]) for n in _walk([it])]
+        s, c = fz.hits(segs)
+        _, c, v = fz.tfidf(np.zeros(len(s), dtype=np.int64), c, 1)
+        x = np.zeros(fz.n_features)
+        x[c] = v
+        rows.append(x)
+    return np.array(rows)
+
+
+def test_document_and_items_match_the_plain_featurisation():
+    """The one-pass path (body tokenised once, cut at the items) gives the same
+    numbers as vectorising the document and each item separately, also when an
+    item's text is not in the body verbatim."""
+    import scipy.sparse as sparse
+    recs = [pipeline.parse_text(t) for t in (MEDICAL, LAND, EDUCATION_PLAN)]
+    docs = [record_blocks(r) for r in recs]
+    fz = Featurizer([BlockVectorizer.fit(n, [d[n] for d in docs], n_max=k, min_df=1)
+                     for n, k in (("title", 2), ("issuer", 2), ("bases", 2), ("body", 3))])
+    rec = recs[2]
+    rec.items[0].children[1].text = "Bồi dưỡng giáo viên (văn bản khác)"  # not in the body any more
+    for r, d in zip(recs, docs):
+        assert r.items
+        indptr, indices, data, n = fz.document_and_items(d, r.items)
+        got = sparse.csr_matrix((data, indices, indptr), shape=(n, fz.n_features)).toarray()
+        assert np.allclose(got, _reference_rows(fz, d, r.items))
+
+
 def test_record_blocks_use_the_parsed_fields():
     rec = pipeline.parse_text(LAND)
     b = record_blocks(rec)
@@ -235,7 +300,7 @@ def test_record_blocks_use_the_parsed_fields():
     assert "Luật Đất đai" in b["bases"]
     assert "Điều 1. Giao 2.450" in b["body"] and "Căn cứ" not in b["body"]
     it = rec.items[0]
-    assert item_blocks(it)["body"].startswith(it.text)
+    assert item_blocks(it)["body"].startswith(it.text) and item_blocks(it)["title"] == it.text
 
 
 # ---------------------------------------------------------------------------
@@ -249,6 +314,26 @@ def test_threshold_and_sets():
     assert choose_threshold(P, Y, [0, 1, 2]) <= 0.6
     m = set_metrics(predict_sets(P, 0.5), Y, np.array([0, 2]), P.argmax(1), [0, 1, 2], ["a", "b", "c"])
     assert m["top1"] == 1.0 and m["macro_f1"] == 1.0 and m["micro_f1"] == 1.0
+
+
+def test_vocabulary_cut_keeps_the_strongest_terms():
+    from pipeline.classify.train import Config, Example, fit_linear
+    texts = [("giáo dục học sinh trường học", "Giáo dục"), ("bệnh viện y tế khám bệnh", "Thể thao - Y tế"),
+             ("giao đất thu hồi đất đai", "Bất động sản")] * 4
+    ex = [Example({"title": t, "body": t}, [a], "t") for t, a in texts]
+    labels = ["Giáo dục", "Thể thao - Y tế", "Bất động sản"]
+    Y = np.array([[int(e.areas[0] == lab) for lab in labels] for e in ex], dtype=np.int8)
+    w = np.ones(len(ex))
+    full = fit_linear(ex, Y, w, Config(weights={"title": 1.0, "body": 1.0}, keep_features=None), labels)[0]
+    fz, coef, _ = fit_linear(ex, Y, w, Config(weights={"title": 1.0, "body": 1.0}, keep_features=10), labels)
+    assert fz.n_features == 10 < full.n_features and coef.shape == (10, 3)
+    kept = {(b.name, t) for b in fz.blocks for t in b.terms}
+    assert kept <= {(b.name, t) for b in full.blocks for t in b.terms}
+    X = fz.matrix([e.blocks for e in ex])
+    assert (np.asarray(X @ coef).argmax(1) == Y.argmax(1)).all()
+    b = full.blocks[0]
+    sub = b.subset(np.array([2, 0]))
+    assert sub.terms == [b.terms[0], b.terms[2]] and np.allclose(sub.idf, b.idf[[0, 2]])
 
 
 def test_folds_are_stratified_on_the_first_area():

@@ -32,11 +32,22 @@ __all__ = ["classify", "AreaModel", "default_model", "MAX_AREAS"]
 MAX_AREAS = 3
 
 
-def _areas(labels: list[str], p: np.ndarray, threshold: float) -> list[Area]:
-    order = np.argsort(-p, kind="stable")[:MAX_AREAS]
-    out = [Area(label=labels[order[0]], score=round(float(p[order[0]]), 3))]
-    out.extend(Area(label=labels[k], score=round(float(p[k]), 3)) for k in order[1:] if p[k] >= threshold)
-    return out
+def _ranked(labels: list[str], P: np.ndarray, threshold: float) -> list[list[Area]]:
+    """For each row of ``P``: the best area, then up to ``MAX_AREAS - 1``
+    further areas at or above ``threshold`` (one sort for all rows)."""
+    order = np.argsort(-P, axis=1, kind="stable")[:, :MAX_AREAS]
+    top = np.take_along_axis(P, order, axis=1)
+    keep = top >= threshold
+    keep[:, 0] = True
+    scores = np.round(top, 3).tolist()
+    return [[Area(label=labels[k], score=s) for k, s, ok in zip(o, sc, kp) if ok]
+            for o, sc, kp in zip(order.tolist(), scores, keep.tolist())]
+
+
+def _best(labels: list[str], p: list[float], threshold: float) -> list[Area]:
+    """:func:`_ranked` for one row, in plain Python (cheaper for 27 numbers)."""
+    order = sorted(range(len(p)), key=p.__getitem__, reverse=True)[:MAX_AREAS]
+    return [Area(label=labels[k], score=round(p[k], 3)) for i, k in enumerate(order) if i == 0 or p[k] >= threshold]
 
 
 def _walk(items: list[Item], out: list[Item]) -> list[Item]:
@@ -65,10 +76,10 @@ def _classify(rec: Record, m: AreaModel) -> Record:
     if nnz[0] == 0:
         rec.warnings.append("no areas: no word of the text is known to the area model")
         return rec
-    rec.areas = _areas(m.labels, p[0], m.doc_threshold)
+    rec.areas = _best(m.labels, p[0].tolist(), m.doc_threshold)
     nodes = _walk(rec.items, [])
     if nodes:
         mixed = m.item_alpha * p[1:] + (1.0 - m.item_alpha) * p[0]
-        for it, row in zip(nodes, mixed):
-            it.areas = _areas(m.labels, row, m.item_threshold)
+        for it, areas in zip(nodes, _ranked(m.labels, mixed, m.item_threshold)):
+            it.areas = areas
     return rec

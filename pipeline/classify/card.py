@@ -31,12 +31,17 @@ def write_card(path: Path, report: dict) -> Path:
         f"* **Features**: TF-IDF over syllable n-grams, one block per record field (title; issuer, parent "
         f"and type; legal bases; cited documents; body), {meta['n_features']:,} features; "
         f"block weights {meta['config']['weights']}, n-gram sizes {meta['config']['n_max']}, "
-        f"min_df {meta['config']['min_df']}.",
+        f"min_df {meta['config']['min_df']}; vocabulary cut to the {meta['config'].get('keep_features') or 'all'} "
+        f"terms with the largest absolute weight in a first fit, then refitted (inside each fold in cross-validation).",
         f"* **Classifier**: one-vs-rest `LinearSVC` (C = {meta['config']['C']}, balanced class weights), one Platt "
         f"sigmoid on out-of-fold scores (a = {meta['platt'][0]:.3f}, b = {meta['platt'][1]:.3f}); further areas "
         f"beyond the best when their score ≥ {meta['doc_threshold']:.2f} (chosen on out-of-fold scores for "
-        f"macro-F1); items: {meta['config']['item_alpha']} × own score + "
-        f"{1 - meta['config']['item_alpha']:.1f} × document score, same threshold.",
+        f"macro-F1); items: each item is read as a small document (its own text as the title, its text and "
+        f"sub-items as the body) and scored by the same model, then {meta['config']['item_alpha']} × own score + "
+        f"{1 - meta['config']['item_alpha']:.1f} × document score; further areas from "
+        f"{meta.get('item_threshold', meta['doc_threshold']):.2f} = {meta['config']['item_alpha']} × the document "
+        f"threshold, i.e. an area the document does not carry at all reaches an item when the item's own text "
+        f"scores it at the document threshold.",
         "",
         f"## Cross-validated figures ({report['folds']} folds on train.jsonl, stratified on the first area, seed {report['seed']})",
         "",

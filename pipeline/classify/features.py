@@ -22,7 +22,12 @@ the budget for classification is a fifth of the parse.  The code below does the
 same computation (lower-casing, ``\\w+`` tokens, n-grams, sublinear TF, smoothed
 IDF as scikit-learn defines it, L2 norm) in about a tenth of the time, and the
 same code builds the training matrix, so training and inference cannot drift
-apart.  Item texts of one document are vectorised in one batch.
+apart.  A document and all its items are vectorised in one pass: the text is
+cut at white space and each chunk looked up once in a cache of its syllable
+ids, the body is tokenised once and cut at the item texts, and the document
+row is counted with one ``bincount`` over the (small, 5,000-term) vocabulary.
+On a loaded machine the cost is mostly the number of NumPy calls and cache
+misses, not arithmetic, so the code keeps both few.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
@@ -122,8 +128,10 @@ def subtree_text(item) -> str:
 
 
 def item_blocks(item) -> dict[str, str]:
-    """An item is read as a small body: its own text and its sub-items."""
-    return {"body": subtree_text(item)}
+    """An item is read as a small document: its own text is the title (an
+    item reads like a trích yếu: "Trao đổi kinh nghiệm trong việc tham mưu…"),
+    its text and its sub-items the body."""
+    return {"title": item.text, "body": subtree_text(item)}
 
 
 # ---------------------------------------------------------------------------
@@ -167,6 +175,15 @@ class BlockVectorizer:
         v.index = {t: i for i, t in enumerate(terms)}
         return v
 
+    def subset(self, keep: np.ndarray) -> "BlockVectorizer":
+        """The same vectoriser with only the terms at positions ``keep`` (their
+        IDF unchanged; the L2 norm then runs over the kept terms)."""
+        keep = np.sort(np.asarray(keep, dtype=np.int64))
+        terms = [self.terms[i] for i in keep]
+        v = BlockVectorizer(name=self.name, n_max=self.n_max, weight=self.weight, terms=terms, idf=self.idf[keep])
+        v.index = {t: i for i, t in enumerate(terms)}
+        return v
+
     def state(self) -> dict:
         return {"name": self.name, "n_max": self.n_max, "weight": self.weight,
                 "terms": "\n".join(self.terms), "idf": self.idf}
@@ -205,7 +222,7 @@ class Featurizer:
                     if x not in syl:
                         syl[x] = len(syl) + 1
         self._syl = syl
-        self._raw_ids: dict[str, int] = {}
+        self._raw_ids = _RawIds(syl)
         self._base = B = len(syl) + 1
         self._span = B ** 3
         keys = np.zeros(self.n_features, dtype=np.int64)
@@ -219,57 +236,94 @@ class Featurizer:
                 i += 1
         order = np.argsort(keys, kind="stable")
         self._keys = keys[order]
-        self._cols = order.astype(np.int64)
+        self._cols = order.astype(np.int32)  # small arrays: the look-ups are cache misses
         self.idf = np.concatenate([b.idf for b in self.blocks]) if self.blocks else np.zeros(0)
-        self.col_block = np.repeat(np.arange(len(self.blocks)), [len(b) for b in self.blocks])
+        self.col_block = np.repeat(np.arange(len(self.blocks), dtype=np.int8), [len(b) for b in self.blocks])
         self.block_weight = np.array([b.weight for b in self.blocks], dtype=np.float64)
 
-    def _raw_id(self, tok: str) -> int:
-        """The syllable id of a raw lower-cased token (see :func:`tokens`), remembered."""
-        i = self._syl.get(_norm(tok), 0)
-        if len(self._raw_ids) < 500_000:
-            self._raw_ids[tok] = i
-        return i
+    # -- tokens and n-gram hits ------------------------------------------------
+    def _ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Syllable ids of the tokens of ``texts`` end to end, and the number
+        of tokens of each text.  The text is cut at white space (``str.split``,
+        a C loop) and each chunk (``tỉnh,``, ``(HĐND)``) is looked up in a
+        dictionary that remembers the ids of its ``\\w+`` tokens
+        (:class:`_RawIds`): the regex and the normalisation run once per
+        distinct chunk, not once per token.  Same tokens as :func:`tokens`,
+        since no ``\\w+`` token contains white space."""
+        get = self._raw_ids.__getitem__
+        acc: list[int] = []
+        lens = np.zeros(len(texts), dtype=np.int64)
+        for i, t in enumerate(texts):
+            if t:
+                n = len(acc)
+                acc.extend(chain.from_iterable(map(get, t.split())))
+                lens[i] = len(acc) - n
+        return np.array(acc, dtype=np.int64), lens
 
-    # -- n-gram hits -------------------------------------------------------
+    def _grams(self, ids: np.ndarray, tok_run: np.ndarray, tok_block: np.ndarray,
+               with_pos: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """The keys of every n-gram of known syllables that lies inside one run
+        of tokens, and (``with_pos``) the position of its first token;
+        slices and masks only, no gathers."""
+        B = self._base
+        base = tok_block * self._span
+        ok = ids > 0
+        keys = [(base + ids)[ok]]
+        pos = [np.flatnonzero(ok)] if with_pos else []
+        if self.n_max >= 2 and len(ids) > 1:
+            ok2 = ok[:-1] & ok[1:] & (tok_run[:-1] == tok_run[1:])
+            k2 = ids[:-1] * B
+            k2 += ids[1:]
+            k2 += base[:-1]
+            keys.append(k2[ok2])
+            if with_pos:
+                pos.append(np.flatnonzero(ok2))
+            if self.n_max >= 3 and len(ids) > 2:
+                ok3 = ok2[:-1] & ok2[1:]
+                k3 = (ids[:-2] * B + ids[1:-1]) * B
+                k3 += ids[2:]
+                k3 += base[:-2]
+                keys.append(k3[ok3])
+                if with_pos:
+                    pos.append(np.flatnonzero(ok3))
+        return np.concatenate(keys), (np.concatenate(pos) if with_pos else np.zeros(0, dtype=np.int64))
+
+    def _lookup(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(which keys the vocabulary holds, their columns)."""
+        if not len(self._keys) or not len(k):
+            return np.zeros(len(k), dtype=bool), np.zeros(0, dtype=np.int64)
+        pos = np.searchsorted(self._keys, k)
+        np.minimum(pos, len(self._keys) - 1, out=pos)
+        hit = self._keys[pos] == k
+        return hit, self._cols[pos[hit]]
+
     def hits(self, segments: Sequence[tuple[str, int]]) -> tuple[np.ndarray, np.ndarray]:
         """(segment number, column) of every n-gram of the segments that the
-        vocabulary knows; a segment is (text, block number)."""
-        ids: list[int] = []
-        owner: list[int] = []
-        blk: list[int] = []
-        raw = self._raw_ids
-        for s, (text, b) in enumerate(segments):
-            toks = _TOKEN.findall(text.lower()) if text else []
-            got = list(map(raw.get, toks))  # raw token → syllable id, one probe each
-            if None in got:
-                got = [self._raw_id(t) if g is None else g for t, g in zip(toks, got)]
-            ids.extend(got)
-            ids.append(0)  # no n-gram across two segments
-            owner.extend([s] * (len(toks) + 1))
-            blk.extend([b] * (len(toks) + 1))
-        a = np.asarray(ids, dtype=np.int64)
-        own = np.asarray(owner, dtype=np.int64)
-        base = np.asarray(blk, dtype=np.int64) * self._span
-        B = self._base
-        ok = a > 0
-        keys, segs = [(base + a)[ok]], [own[ok]]
-        if self.n_max >= 2 and len(a) > 1:
-            ok2 = ok[:-1] & ok[1:]
-            keys.append((base[:-1] + a[:-1] * B + a[1:])[ok2])
-            segs.append(own[:-1][ok2])
-            if self.n_max >= 3 and len(a) > 2:
-                ok3 = ok2[:-1] & ok[2:]
-                keys.append((base[:-2] + (a[:-2] * B + a[1:-1]) * B + a[2:])[ok3])
-                segs.append(own[:-2][ok3])
-        k = np.concatenate(keys)
-        sg = np.concatenate(segs)
-        if not len(self._keys) or not len(k):
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        pos = np.searchsorted(self._keys, k)
-        pos[pos == len(self._keys)] = 0
-        hit = self._keys[pos] == k
-        return sg[hit], self._cols[pos[hit]]
+        vocabulary knows; a segment is (text, block number), and no n-gram
+        crosses two segments."""
+        ids, lens = self._ids([t for t, _ in segments])
+        seg = np.repeat(np.arange(len(segments), dtype=np.int64), lens)
+        blk = np.repeat(np.array([b for _, b in segments], dtype=np.int64), lens)
+        k, st = self._grams(ids, seg, blk)
+        hit, cols = self._lookup(k)
+        return seg[st[hit]], cols
+
+    def one_row(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, values) of one row from the keys of all its n-grams: the
+        same numbers as :meth:`tfidf`.  Looked up first (most n-grams are not
+        in the vocabulary), then counted with one ``bincount`` over the small
+        vocabulary instead of a sort: fewer NumPy calls, which is what costs
+        here."""
+        hit, c = self._lookup(k)
+        tf = np.bincount(c, minlength=self.n_features)
+        c = np.flatnonzero(tf)
+        val = np.log(tf[c]) + 1.0
+        val *= self.idf[c]
+        cb = self.col_block[c]
+        sq = np.bincount(cb, weights=val * val, minlength=len(self.blocks))
+        sq[sq == 0] = 1.0
+        val *= (self.block_weight / np.sqrt(sq))[cb]
+        return c, val
 
     def tfidf(self, rows: np.ndarray, cols: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, column, value) sorted by row then column: sublinear TF × IDF,
@@ -312,45 +366,121 @@ class Featurizer:
     # -- a document and its items --------------------------------------------
     def document_and_items(self, blocks: dict[str, str], items) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """Rows for a document (row 0) and every node of its item tree (rows
-        1…, pre-order).  A node is read as a small body, its own text plus its
-        sub-items (:func:`item_blocks`, without n-grams across node
-        boundaries): each node's text is looked up once and its hits are
-        credited to the node and all its ancestors.  Returns CSR parts and the
-        number of rows."""
-        segs, seg_row = self.segments([blocks])
-        n_doc = len(segs)
-        body = self.block_no.get("body")
+        1…, pre-order), in one pass over the text.
+
+        A node is read as a small document (:func:`item_blocks`): its own
+        text as the title, its text plus its sub-items as the body, without
+        n-grams across node boundaries.  The
+        body is tokenised once: it is cut at the places where the item texts
+        occur in it (in pre-order, each after the previous one, at word
+        boundaries), the pieces are tokenised in one go, the body row takes
+        every n-gram of the uncut body and a node takes the n-grams lying
+        inside its own piece, as body n-grams credited to the node and all
+        its ancestors and as title n-grams credited to the node alone.
+        An item whose text is not found verbatim in the body is tokenised on
+        its own.  Returns CSR parts and the number of rows."""
+        texts: list[str] = []
+        s_block: list[int] = []
+        s_run: list[int] = []
+        s_node: list[int] = []   # item node of a segment, -1 for none
+        s_doc: list[bool] = []   # the segment belongs to the document row
+        body_no = self.block_no.get("body")
+        for b in self.blocks:
+            if b.name != "body" and blocks.get(b.name):
+                texts.append(blocks[b.name]), s_block.append(self.block_no[b.name])
+                s_run.append(len(s_run)), s_node.append(-1), s_doc.append(True)
         anc: list[list[int]] = []
-        if body is not None:
+        nodes: list = []
+        if body_no is not None:
             stack: list[int] = []
 
             def walk(it, depth: int) -> None:
                 del stack[depth:]
-                j = len(anc)
-                stack.append(j)
+                stack.append(len(anc))
                 anc.append(list(stack))
-                segs.append((it.text, body))
+                nodes.append(it)
                 for ch in it.children:
                     walk(ch, depth + 1)
 
             for it in items:
                 walk(it, 0)
+            body = blocks.get("body") or ""
+            run = len(s_run)
+            alone: list[int] = []
+            pos = 0
+
+            def piece(t: str, node: int) -> None:
+                texts.append(t), s_block.append(body_no), s_run.append(run), s_node.append(node), s_doc.append(True)
+
+            for j, it in enumerate(nodes):
+                t = it.text
+                k = body.find(t, pos) if t else -1
+                if k < 0 or not (_cut_ok(body, k) and _cut_ok(body, k + len(t))):
+                    alone.append(j)
+                    continue
+                if k > pos:
+                    piece(body[pos:k], -1)
+                piece(t, j)
+                pos = k + len(t)
+            if pos < len(body):
+                piece(body[pos:], -1)
+            for j in alone:
+                texts.append(nodes[j].text), s_block.append(body_no), s_run.append(len(s_run))
+                s_node.append(j), s_doc.append(False)
         n_rows = 1 + len(anc)
-        s, c = self.hits(segs)
-        doc = s < n_doc
-        rows = [seg_row[s[doc]]]
-        cols = [c[doc]]
-        if anc:
-            node = s[~doc] - n_doc
-            ci = c[~doc]
-            n_anc = np.array([len(x) for x in anc], dtype=np.int64)
-            flat = np.array([a for x in anc for a in x], dtype=np.int64)
-            ptr = np.concatenate([[0], np.cumsum(n_anc)[:-1]])
-            reps = n_anc[node]
-            idx = np.repeat(np.arange(len(node)), reps)
-            within = np.arange(len(idx)) - np.repeat(np.cumsum(reps) - reps, reps)
-            rows.append(1 + flat[ptr[node[idx]] + within])
-            cols.append(ci[idx])
-        r, c, v = self.tfidf(np.concatenate(rows), np.concatenate(cols), n_rows)
-        indptr = np.searchsorted(r, np.arange(n_rows + 1))
-        return indptr.astype(np.int64), c, v, n_rows
+        ids, lens = self._ids(texts)
+        seg = np.repeat(np.arange(len(texts), dtype=np.int64), lens)
+        tok_blk = np.asarray(s_block, dtype=np.int64)[seg]
+        n_doc = int(lens[:sum(s_doc)].sum())  # the document's segments come first
+        k, _ = self._grams(ids[:n_doc], np.asarray(s_run, dtype=np.int64)[seg[:n_doc]], tok_blk[:n_doc], False)
+        c0, v0 = self.one_row(k)
+        if not anc:
+            return np.array([0, len(c0)], dtype=np.int64), c0, v0, 1
+        # item nodes: n-grams inside one piece, credited to the node and its
+        # ancestors (body block), and to the node alone (title block)
+        k, st = self._grams(ids, seg, tok_blk)
+        node_of = np.asarray(s_node, dtype=np.int64)[seg[st]]
+        mine = node_of >= 0
+        hit, ci = self._lookup(k[mine])
+        node = node_of[mine][hit]
+        title_no = self.block_no.get("title")
+        if title_no is not None:
+            hit_t, ct = self._lookup(k[mine] + (title_no - body_no) * self._span)
+            own = node_of[mine][hit_t]
+        else:
+            own, ct = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        n_anc = np.array([len(x) for x in anc], dtype=np.int64)
+        flat = np.array([a for x in anc for a in x], dtype=np.int64)
+        ptr = np.concatenate([[0], np.cumsum(n_anc)[:-1]])
+        reps = n_anc[node]
+        idx = np.repeat(np.arange(len(node)), reps)
+        within = np.arange(len(idx)) - np.repeat(np.cumsum(reps) - reps, reps)
+        r, c, v = self.tfidf(np.concatenate([flat[ptr[node[idx]] + within], own]),
+                             np.concatenate([ci[idx], ct]), len(anc))
+        indptr = np.concatenate([[0], len(c0) + np.searchsorted(r, np.arange(len(anc) + 1))])
+        return indptr.astype(np.int64), np.concatenate([c0, c]), np.concatenate([v0, v]), n_rows
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _cut_ok(text: str, i: int) -> bool:
+    """Cutting ``text`` at ``i`` splits no ``\\w+`` token."""
+    return i <= 0 or i >= len(text) or not (_word_char(text[i - 1]) and _word_char(text[i]))
+
+
+class _RawIds(dict):
+    """A white-space-free chunk of raw text → the syllable ids of its ``\\w+``
+    tokens (0 = unknown), filled on first sight (lower-cased, normalised with
+    :func:`_norm`); stops remembering at 500,000 chunks."""
+
+    def __init__(self, syl: dict[str, int]):
+        super().__init__()
+        self.syl = syl
+
+    def __missing__(self, chunk: str) -> tuple[int, ...]:
+        ids = tuple(self.syl.get(_norm(t), 0) for t in _TOKEN.findall(chunk.lower()))
+        if len(self) < 500_000:
+            self[chunk] = ids
+        return ids

@@ -53,6 +53,8 @@ class AreaModel:
     # -- scoring -----------------------------------------------------------
     def _scores(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> np.ndarray:
         n = len(indptr) - 1
+        if n == 1:  # one document, no items: one matrix-vector product
+            return (data.astype(self.coef.dtype) @ self.coef[indices] + self.intercept)[None, :]
         out = np.zeros((n, len(self.labels)))
         if len(indices):
             contrib = self.coef[indices] * data[:, None].astype(self.coef.dtype)

@@ -62,6 +62,7 @@ class Config:
     n_max: dict = field(default_factory=lambda: {"title": 2, "issuer": 2, "bases": 2, "refs": 2, "body": 2})
     min_df: int = 2
     max_features: Optional[int] = None
+    keep_features: Optional[int] = 5000  # vocabulary cut after a first fit (see fit_linear)
     C: float = 1.0
     aux_weight: float = 1.0     # sample weight of phapdien / own examples
     use_aux: bool = True
@@ -149,14 +150,33 @@ def fit_linear(train: Sequence[Example], Y: np.ndarray, weights: np.ndarray, cfg
                labels: Sequence[str]) -> tuple[Featurizer, np.ndarray, np.ndarray]:
     """Vectorisers fitted on ``train``; one LinearSVC per label → (featurizer,
     coef (n_features × n_labels), intercept).  A label without positives
-    gets a large negative intercept (it is never predicted)."""
-    from joblib import Parallel, delayed
+    gets a large negative intercept (it is never predicted).
 
+    With ``cfg.keep_features``, a first fit ranks the terms by their largest
+    absolute weight over the labels; the vocabulary is cut to the best ones
+    and the classifiers are fitted again on the cut vocabulary (whose TF-IDF
+    rows are normalised over the kept terms only, as at inference).  Same
+    accuracy in cross-validation with a model a fraction of the size, which
+    is what makes classification cheap: its cost is mostly cache misses in
+    the model's arrays."""
     blocks = [BlockVectorizer.fit(name, (ex.blocks.get(name, "") for ex in train), n_max=cfg.n_max.get(name, 2),
                                   min_df=cfg.min_df, max_features=cfg.max_features, weight=w)
               for name, w in cfg.weights.items() if w > 0]
     fz = Featurizer(blocks)
-    X = fz.matrix([ex.blocks for ex in train])
+    docs = [ex.blocks for ex in train]
+    coef, intercept = _fit_svms(fz.matrix(docs), Y, weights, cfg, len(labels))
+    if cfg.keep_features and cfg.keep_features < fz.n_features:
+        strength = np.abs(coef).max(axis=1)
+        keep = np.sort(np.argsort(-strength, kind="stable")[:cfg.keep_features])
+        blocks = [b.subset(keep[(keep >= fz.offsets[b.name]) & (keep < fz.offsets[b.name] + len(b))]
+                           - fz.offsets[b.name]) for b in fz.blocks]
+        fz = Featurizer(blocks)
+        coef, intercept = _fit_svms(fz.matrix(docs), Y, weights, cfg, len(labels))
+    return fz, coef, intercept
+
+
+def _fit_svms(X, Y: np.ndarray, weights: np.ndarray, cfg: Config, n_labels: int) -> tuple[np.ndarray, np.ndarray]:
+    from joblib import Parallel, delayed
 
     def one(k: int):
         y = Y[:, k]
@@ -167,13 +187,13 @@ def fit_linear(train: Sequence[Example], Y: np.ndarray, weights: np.ndarray, cfg
         m.fit(X, y, sample_weight=weights)
         return m.coef_.ravel().astype(np.float32), float(m.intercept_[0])
 
-    res = Parallel(n_jobs=cfg.n_jobs)(delayed(one)(k) for k in range(len(labels)))
-    coef = np.zeros((fz.n_features, len(labels)), dtype=np.float32)
-    intercept = np.full(len(labels), -10.0)
+    res = Parallel(n_jobs=cfg.n_jobs)(delayed(one)(k) for k in range(n_labels))
+    coef = np.zeros((X.shape[1], n_labels), dtype=np.float32)
+    intercept = np.full(n_labels, -10.0)
     for k, r in enumerate(res):
         if r is not None:
             coef[:, k], intercept[k] = r
-    return fz, coef, intercept
+    return coef, intercept
 
 
 def _decision(fz: Featurizer, coef: np.ndarray, intercept: np.ndarray, docs: Sequence[dict]) -> np.ndarray:
@@ -359,12 +379,12 @@ def train_model(out: Path = MODELS_DIR / MODEL_NAME, shared: Path = SHARED_AREAS
                  "own": [str(p.relative_to(REPO)) for p in sorted(own.glob("*.jsonl"))] if cfg.use_own and own.exists() else [],
                  "n_own": len(mine) if cfg.use_own else 0},
         "config": {k_: v for k_, v in cfg.__dict__.items() if k_ != "n_jobs"},
-        "platt": [a, b], "doc_threshold": t, "n_features": fz.n_features,
+        "platt": [a, b], "doc_threshold": t, "item_threshold": cfg.item_alpha * t, "n_features": fz.n_features,
         "python": platform.python_version(),
     }
     model = AreaModel(labels=labels, featurizer=fz, coef=coef, intercept=intercept,
                       platt_a=np.full(len(labels), a), platt_b=np.full(len(labels), b),
-                      doc_threshold=t, item_alpha=cfg.item_alpha, item_threshold=t, meta=meta)
+                      doc_threshold=t, item_alpha=cfg.item_alpha, item_threshold=cfg.item_alpha * t, meta=meta)
     model.save(out)
     report["meta"] = meta
     return model, report
