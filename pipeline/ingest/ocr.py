@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Optional
 
-from . import Source, handwriting
+from . import Source, handwriting, signature
 from .layout import Char, PageRows, Piece, drop_running, is_digisig, render, rows, split_line
 
 METHOD = "ocr:tesseract"
@@ -125,7 +125,25 @@ def prepare(img):
     a = skew_angle(g)
     if abs(a) >= 0.2:
         g = g.rotate(a, resample=Image.BICUBIC, fillcolor=255, expand=False)
+    g.info["skew"] = a if abs(a) >= 0.2 else 0.0
     return g, scale
+
+
+def _colour(img, clean):
+    """The page in colour, in the clean image's geometry, or None when the
+    scan has no colour to speak of (a grey scan, a black-and-white one)."""
+    import numpy as np
+    from PIL import Image
+
+    if img.mode not in ("RGB", "RGBA", "P", "CMYK"):
+        return None
+    rgb = img.convert("RGB")
+    small = np.asarray(rgb.resize((max(1, rgb.width // 8), max(1, rgb.height // 8))), dtype=np.int16)
+    if ((small.max(axis=2) - small.min(axis=2)) > 60).mean() < 0.0005:
+        return None
+    rgb = rgb.resize(clean.size, Image.BILINEAR)
+    a = clean.info.get("skew", 0.0)
+    return rgb.rotate(a, resample=Image.BICUBIC, fillcolor=(255, 255, 255)) if a else rgb
 
 
 # ---------------------------------------------------------------------------
@@ -306,12 +324,16 @@ def _keep_piece(text: str) -> bool:
     return sum(ch.isalnum() for ch in text) >= 3 or text in ("-", "+") or text == f"Số: {UNREADABLE}"
 
 
-def ocr_page(img, page: int, unit_scale: float = 1.0) -> tuple[PageRows, float, int, list[str]]:
+def ocr_page(img, page: int, unit_scale: float = 1.0, last: bool = False) -> tuple[PageRows, float, int, list[str]]:
     """Read one page image: ``(rows in page units, mean word confidence 0–1,
     number of unreadable words, handwritten fields read)``.  ``unit_scale`` is the image's pixels per
-    page unit (300/72 for a PDF page rendered at 300 dpi, 1 for an image)."""
+    page unit (300/72 for a PDF page rendered at 300 dpi, 1 for an image).
+    ``last``: the document's last page, whose signature block is read again
+    on its own (:mod:`.signature`)."""
     clean, scale = prepare(img)
     words = _words(_tesseract(clean))
+    if last:
+        words, _note = signature.reread(clean, words, _colour(img, clean))
     f = scale * unit_scale
     # the handwritten serial and day of the first page, read on their own
     hand = [(k, v, (b[0] / f, b[1] / f, b[2] / f, b[3] / f))
@@ -362,11 +384,13 @@ def ocr_images(jobs: list[tuple[object, int, float]]) -> tuple[dict[int, PageRow
     confs: list[float] = []
     unreadable: dict[int, int] = {}
 
+    last = max((j[1] for j in jobs), default=0)
+
     def run(job):
         img, page, us = job
         if callable(img):
             img = img()
-        return page, ocr_page(img, page, us)
+        return page, ocr_page(img, page, us, last=page == last)
 
     workers = max(1, min(len(jobs), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as ex:

@@ -1,0 +1,271 @@
+"""The signature block of the last page read again, on its own.
+
+The signature column (right half, at the end: ``KT. CHỦ TỊCH`` / ``PHÓ CHỦ
+TỊCH``, the seal, the signature, the name) is where a page OCR fails most:
+Tesseract's page layout takes the seal and the signature for a picture and
+drops the whole column with it, or reads the column glued to the seal's ring
+(``SHUỦ TỊCH``, ``rần Ngọc Căng``).  Here the column is found from the words
+the page reading did get (the ``Nơi nhận`` label beside it, a signing prefix
+or office title, or the last full-width body line above it), cropped with a
+margin, seal colour taken out where the scan has colour (a red or blue seal
+and blue signature ink are saturated, printed text is not), upscaled,
+binarised and read once more as one block of text (``--psm 6``, then
+``--psm 4``).  The re-read replaces the page's words in that region only when
+it is measurably better: more words of the signing vocabulary
+(``pipeline/data/signing.yaml`` prefixes, ``agencies.yaml`` office titles and
+body names), then more words that are Vietnamese syllables, then a higher mean
+confidence.  Nothing is made up: the words are Tesseract's, with their boxes
+mapped back to the page so line boxes and provenance stay right.
+
+Hand-written: the crop geometry is specific to Decree 30's signature column;
+the image steps are PIL and numpy.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from functools import lru_cache
+from typing import Optional
+
+from ..normalize import fold
+
+TIMEOUT = 60
+UPSCALE_HEIGHT = 60     # a crop whose text is lower than this (pixels) is upscaled to it
+# (image variant, page segmentation mode) of the re-reads
+READS = (("", "6"), ("", "4"), ("without blobs", "6"))
+KEY_BASE = 10_000
+MIN_LINE_CONF = 65      # a re-read line less sure than this is left out       # line keys of re-read words, apart from the page's
+
+# one word of the page: (line key, text, (x0, y0, x1, y1), confidence)
+Word = tuple[tuple[int, int, int], str, tuple[int, int, int, int], float]
+
+_NOI_NHAN = re.compile(r"^[nvw][oơó][il1]\s?nh[aâậ]n", re.I)
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[frozenset, frozenset]:
+    """(word pairs of the office titles and body names, upper case;
+    the signing prefixes, folded, without dots)."""
+    from ..vocab import vocab
+
+    v = vocab()
+    phrases = list(v.office_titles) + list(v.body_heads) + ["NƠI NHẬN", "THAY MẶT", "KÝ THAY", "THỪA LỆNH"]
+    pairs = set()
+    for p in phrases:
+        toks = [t.upper() for t in _TOKEN.findall(p)]
+        pairs.update(zip(toks, toks[1:]))
+    prefixes = {fold(k).rstrip(".") for k in v.prefixes.values()}
+    return frozenset(pairs), frozenset(prefixes)
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset:
+    """Vietnamese syllables (lower case), from underthesea's Viet74K list."""
+    try:
+        from importlib.resources import files
+        text = (files("underthesea") / "corpus" / "data" / "Viet74K.txt").read_text(encoding="utf-8")
+    except Exception:  # noqa: BLE001 - without the list, syllables do not count
+        return frozenset()
+    return frozenset(s for ln in text.splitlines() for s in ln.strip().lower().split())
+
+
+def score(words: list[Word]) -> tuple[float, int, float]:
+    """How well a region was read: (signing vocabulary found: word pairs of
+    an office title or body name, ``CHỦ TỊCH``, and signing prefixes opening
+    a line; Vietnamese syllables among the confident words less the unsure
+    words that are none; mean confidence)."""
+    pairs, prefixes = _vocabulary()
+    syl = _syllables()
+    vocab_hits = 0.0
+    syllables = 0
+    for ws in _lines(words).values():
+        toks = [t.upper() for w in ws for t in _TOKEN.findall(w[1])]
+        vocab_hits += sum(p in pairs for p in zip(toks, toks[1:]))
+        if fold(ws[0][1]).rstrip(".") in prefixes:
+            vocab_hits += 1
+    for _, text, _, conf in words:
+        toks = [t for t in _TOKEN.findall(text) if t.lower() in syl]
+        if not toks:
+            syllables -= conf < 60      # a speck, a stroke of the seal or the signature
+        elif conf >= 50:
+            syllables += len(toks)
+    confs = [c for *_, c in words if c >= 0]
+    return vocab_hits, syllables, (sum(confs) / len(confs) if confs else 0.0)
+
+
+def _lines(words: list[Word]) -> dict[tuple[int, int, int], list[Word]]:
+    out: dict = {}
+    for w in words:
+        out.setdefault(w[0], []).append(w)
+    return out
+
+
+def _box(ws: list[Word]) -> tuple[int, int, int, int]:
+    return (min(w[2][0] for w in ws), min(w[2][1] for w in ws), max(w[2][2] for w in ws), max(w[2][3] for w in ws))
+
+
+def _sure_lines(words: list[Word]) -> list[Word]:
+    """The re-read lines Tesseract was fairly sure of (on average, or in two
+    Vietnamese words): a line read out of the seal's writing or the
+    signature's strokes has a low confidence throughout."""
+    syl = _syllables()
+
+    def sure(ws: list[Word]) -> bool:
+        return sum(w[3] for w in ws) / len(ws) >= MIN_LINE_CONF or \
+            sum(w[3] >= 85 and any(t.lower() in syl for t in _TOKEN.findall(w[1])) for w in ws) >= 2
+
+    keep = {k for k, ws in _lines(words).items() if sure(ws)}
+    return [w for w in words if w[0] in keep]
+
+
+def locate(words: list[Word], width: int, height: int) -> Optional[tuple[int, int, int, int]]:
+    """The box (x0, y0, x1, y1, in the image's pixels) of the signature
+    column, or None when the page shows no sign of the end of a document."""
+    lines = [(ws, _box(ws)) for ws in _lines(words).values()]
+    if not lines:
+        return None
+    heights = sorted(b[3] - b[1] for _, b in lines)
+    lh = heights[len(heights) // 2] or 30
+    exact, folded = _vocabulary()
+    top = anchor = None
+    # the Nơi nhận label, left; the signature column starts at its height or a little above
+    for ws, b in lines:
+        if b[0] < 0.35 * width and b[1] > 0.1 * height and _NOI_NHAN.match(" ".join(w[1] for w in ws)):
+            top, anchor = b[1] - 3 * lh, b[1]
+    if top is None:
+        # a signing prefix or an office title in the right half
+        for ws, b in lines:
+            first = ws[0][1]
+            toks = _TOKEN.findall(" ".join(w[1] for w in ws[:3]))
+            if b[0] > 0.4 * width and b[1] > 0.3 * height and toks and \
+                    (fold(first).rstrip(".").upper() in ("KT", "TM", "TL", "TUQ") or
+                     sum(t.upper() in exact for t in toks) >= 2):
+                top, anchor = b[1] - 2 * lh, b[1]
+                break
+    if top is None:
+        # below the last body line ending the text ('./.')
+        ends = [b for ws, b in lines if b[1] > 0.2 * height and ws[-1][1].rstrip().endswith("/.")]
+        if not ends:
+            return None
+        top = anchor = ends[-1][3] + lh // 2
+    # never above the last full-width body line over the anchor
+    for ws, b in lines:
+        if b[1] < anchor and b[3] > top and b[0] < 0.35 * width and b[2] > 0.6 * width:
+            top = b[3] + lh // 3
+    top = max(0, int(top))
+    # right of the left column (Nơi nhận list) beside it
+    left = [b[2] for ws, b in lines if b[1] > top and b[0] < 0.3 * width and b[2] < 0.6 * width]
+    x0 = int(min(0.55 * width, max([0.4 * width] + [x + lh for x in left])))
+    bottom = int(min(height, top + 0.35 * height))
+    if bottom - top < 4 * lh:
+        return None
+    return x0, top, width, bottom
+
+
+def _seal_free(colour, box, size):
+    """The crop of the colour page with saturated pixels (seal, signature
+    ink) whitened, in grey; ``colour`` is the page in the clean image's
+    geometry."""
+    import numpy as np
+    from PIL import Image
+
+    a = np.asarray(colour.crop(box).convert("RGB"), dtype=np.int16)
+    sat = a.max(axis=2) - a.min(axis=2)
+    grey = a.min(axis=2).astype(np.uint8)     # printed black stays black in every channel
+    grey[sat > 30] = 255
+    return Image.fromarray(grey, "L").resize(size)
+
+
+def _binarise(g):
+    """Otsu threshold over the crop (numpy, a few lines)."""
+    import numpy as np
+    from PIL import Image
+
+    a = np.asarray(g, dtype=np.uint8)
+    hist = np.bincount(a.ravel(), minlength=256).astype(np.float64)
+    total = a.size
+    cum = np.cumsum(hist)
+    mean = np.cumsum(hist * np.arange(256))
+    w0 = cum[:-1]
+    w1 = total - w0
+    valid = (w0 > 0) & (w1 > 0)
+    between = np.zeros(255)
+    m0 = np.divide(mean[:-1], w0, out=np.zeros(255), where=valid)
+    m1 = np.divide(mean[-1] - mean[:-1], w1, out=np.zeros(255), where=valid)
+    between[valid] = w0[valid] * w1[valid] * (m0[valid] - m1[valid]) ** 2
+    t = int(np.argmax(between))
+    return Image.fromarray(np.where(a > t, 255, 0).astype(np.uint8), "L")
+
+
+def _drop_big(bw, word_h: float):
+    """Ink blobs much taller or wider than a letter (a seal's ring, a
+    signature's strokes, a rule) whitened: connected components from
+    ``scipy.ndimage`` (scikit-learn already pulls scipy in)."""
+    import numpy as np
+    from PIL import Image
+    from scipy import ndimage
+
+    ink = np.asarray(bw) < 128
+    labels, n = ndimage.label(ink)
+    if not n:
+        return bw
+    big = np.zeros(n + 1, dtype=bool)
+    for k, sl in enumerate(ndimage.find_objects(labels), start=1):
+        h, w = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
+        big[k] = h > 2.2 * word_h or w > 10 * word_h
+    out = np.where(big[labels], 255, np.asarray(bw)).astype(np.uint8)
+    return Image.fromarray(out, "L")
+
+
+def _read(img, psm: str) -> list[Word]:
+    from .ocr import _tesseract, _words
+
+    try:
+        return _words(_tesseract(img, psm=psm, timeout=TIMEOUT))
+    except (RuntimeError, OSError, subprocess.SubprocessError):
+        return []
+
+
+def reread(clean, words: list[Word], colour=None) -> tuple[list[Word], Optional[str]]:
+    """The page's words with the signature column read again where that
+    reading is better; ``clean`` is the page as OCR'd (grey), ``colour`` the
+    colour page in the same geometry (or None).  Returns the words and a
+    note on what was done (None when nothing changed)."""
+    from PIL import Image, ImageOps
+
+    box = locate(words, clean.width, clean.height)
+    if box is None:
+        return words, None
+    x0, y0, x1, y1 = box
+
+    def inside(w: Word) -> bool:
+        cx, cy = (w[2][0] + w[2][2]) / 2, (w[2][1] + w[2][3]) / 2
+        return x0 <= cx < x1 and y0 <= cy < y1
+
+    old = [w for w in words if inside(w)]
+    hs = sorted(w[2][3] - w[2][1] for w in words) or [30]
+    word_h = hs[len(hs) // 2]
+    up = max(1.0, min(3.0, UPSCALE_HEIGHT / max(word_h, 1)))
+    size = (round((x1 - x0) * up), round((y1 - y0) * up))
+    crop = _seal_free(colour, box, size) if colour is not None else clean.crop(box).resize(size, Image.LANCZOS)
+    bw = _binarise(crop)
+    variants = {"": bw, "without blobs": _drop_big(bw, word_h * up)}
+    best, best_score, best_how = old, score(old), None
+    for name, psm in READS:
+        img = ImageOps.expand(variants[name], border=20, fill=255)
+        img.info["dpi"] = (round(300 * up), round(300 * up))
+        new = []
+        for k, t, b, c in _read(img, psm):
+            nb = (round((b[0] - 20) / up + x0), round((b[1] - 20) / up + y0),
+                  round((b[2] - 20) / up + x0), round((b[3] - 20) / up + y0))
+            new.append(((KEY_BASE + k[0], k[1], k[2]), t, nb, c))
+        new = _sure_lines(new)
+        s = score(new)
+        if s[:2] > best_score[:2] and s[2] >= 40:
+            best, best_score, best_how = new, s, f"psm {psm}" + (f", {name}" if name else "")
+    if best_how is None:
+        return words, None
+    kept = [w for w in words if not inside(w)]
+    return kept + best, f"signature block read again ({best_how}): {len(old)} → {len(best)} words"

@@ -1,0 +1,169 @@
+"""The signature block of a scan's last page read again on its own
+(pipeline/ingest/signature.py): the column located from the page's words,
+seal colour taken out, big blobs (seal ring, signature) dropped, the re-read
+taken only when it scores better, word boxes mapped back to the page.  Pages
+drawn here with PIL (a red seal over the title, blue signature ink); the
+Tesseract tests need the ``tesseract`` command with the Vietnamese model."""
+
+from __future__ import annotations
+
+import pytest
+
+np = pytest.importorskip("numpy")
+from PIL import Image, ImageDraw, ImageFont  # noqa: E402
+
+from pipeline.ingest import ocr, signature  # noqa: E402
+from test_ingest_pdf import FONT, FONT_BOLD, needs_font  # noqa: E402
+
+needs_tesseract = pytest.mark.skipif(ocr.available() is not None, reason=str(ocr.available()))
+
+W, H = 2400, 3400
+NAME = "Nguyễn Văn Chiến"
+
+
+def _w(text, x0, y0, x1, y1, conf=90.0, key=(1, 1, 1)):
+    return (key, text, (x0, y0, x1, y1), conf)
+
+
+def _page_words():
+    """Words of a page read by Tesseract: a full-width last body line, Nơi
+    nhận and recipients left, nothing in the right column (dropped)."""
+    words = []
+    for i in range(20):   # body
+        words.append(_w(f"chữ{i}", 250 + 95 * i, 1500 + 0, 330 + 95 * i, 1540, key=(1, 1, 1)))
+    words += [_w("Nơi", 250, 1700, 330, 1740, key=(2, 1, 1)), _w("nhận:", 340, 1700, 450, 1740, key=(2, 1, 1))]
+    words += [_w("-", 250, 1760, 270, 1800, key=(2, 2, 1)), _w("Như", 290, 1760, 370, 1800, key=(2, 2, 1)),
+              _w("trên;", 380, 1760, 480, 1800, key=(2, 2, 1))]
+    words += [_w("-", 250, 1820, 270, 1860, key=(2, 3, 1)), _w("Lưu:", 290, 1820, 370, 1860, key=(2, 3, 1)),
+              _w("VT.", 380, 1820, 450, 1860, key=(2, 3, 1))]
+    return words
+
+
+def test_locate_is_right_of_the_recipients_and_below_the_body():
+    box = signature.locate(_page_words(), W, H)
+    assert box is not None
+    x0, y0, x1, y1 = box
+    assert 0.4 * W <= x0 <= 0.55 * W and x1 == W
+    assert 1540 <= y0 < 1700          # below the last body line, above Nơi nhận
+    assert y1 > 1860
+
+
+def test_locate_needs_a_sign_of_the_end():
+    body = [_w(f"chữ{i}", 250 + 95 * i, 300 + 60 * k, 330 + 95 * i, 340 + 60 * k, key=(1, 1, k))
+            for k in range(10) for i in range(20)]
+    assert signature.locate(body, W, H) is None
+    body.append(_w("đạo./.", 250, 960, 400, 1000, key=(1, 1, 11)))
+    box = signature.locate(body, W, H)
+    assert box is not None and box[1] >= 1000
+
+
+def test_score_prefers_the_signing_vocabulary_over_seal_noise():
+    good = [_w("KT.", 0, 0, 1, 1, 95), _w("CHỦ", 0, 0, 1, 1, 95), _w("TỊCH", 0, 0, 1, 1, 95),
+            _w("Nguyễn", 0, 0, 1, 1, 95), _w("Văn", 0, 0, 1, 1, 95), _w("Chiến", 0, 0, 1, 1, 95)]
+    noisy = [_w("SHUỦ", 0, 0, 1, 1, 60), _w("TỊCH", 0, 0, 1, 1, 90), _w("'z", 0, 0, 1, 1, 10),
+             _w("c.Ã", 0, 0, 1, 1, 5), _w("guyễn", 0, 0, 1, 1, 80)]
+    assert signature.score(good)[:2] > signature.score(noisy)[:2]
+    assert signature.score(good)[0] == 2      # the prefix KT. and the pair CHỦ TỊCH
+    # a lone title word or a connector of a body name is no sign of the block
+    assert signature.score([_w("TỊCH", 0, 0, 1, 1, 95), _w("VÀ", 0, 0, 1, 1, 95, key=(1, 1, 2))])[0] == 0
+    assert signature.score([])[:2] == (0, 0)
+
+
+def test_seal_free_whitens_red_and_blue_but_keeps_black():
+    img = Image.new("RGB", (100, 40), "white")
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 0, 29, 39), fill=(200, 40, 40))      # seal red
+    d.rectangle((30, 0, 59, 39), fill=(40, 50, 160))     # signature blue
+    d.rectangle((60, 0, 99, 39), fill=(25, 25, 25))      # printed black
+    g = np.asarray(signature._seal_free(img, (0, 0, 100, 40), (100, 40)))
+    assert g[:, :60].min() == 255
+    assert g[:, 60:].max() < 60
+
+
+@needs_font
+def test_drop_big_removes_a_ring_and_keeps_the_letters():
+    img = Image.new("L", (900, 400), 255)
+    d = ImageDraw.Draw(img)
+    d.ellipse((20, 20, 380, 380), outline=0, width=8)
+    d.text((500, 150), "CHỦ TỊCH", font=ImageFont.truetype(str(FONT_BOLD), 50), fill=0)
+    out = np.asarray(signature._drop_big(img, 60)) < 128
+    assert not out[:, :400].any()
+    assert out[:, 480:].sum() == (np.asarray(img)[:, 480:] < 128).sum()
+
+
+def _signed_page() -> Image.Image:
+    """A last page: body, Nơi nhận left, the signature column right with a
+    red seal over the title and a blue signature over the space above the name."""
+    img = Image.new("RGB", (W, H), "white")
+    d = ImageDraw.Draw(img)
+    f = ImageFont.truetype(str(FONT), 46)
+    fb = ImageFont.truetype(str(FONT_BOLD), 48)
+    fi = ImageFont.truetype(str(FONT), 40)
+    for k, line in enumerate(["Quyết định này có hiệu lực kể từ ngày ký ban hành. Các sở, ban,",
+                              "ngành và Ủy ban nhân dân các huyện chịu trách nhiệm thi hành./."]):
+        d.text((250, 400 + 70 * k), line, font=f, fill=(20, 20, 20))
+    d.text((250, 650), "Nơi nhận:", font=fb, fill=(20, 20, 20))
+    for k, line in enumerate(["- Như Điều 3;", "- Thường trực Tỉnh ủy;", "- Lưu: VT, KT."]):
+        d.text((250, 720 + 55 * k), line, font=fi, fill=(20, 20, 20))
+    cx = 1700
+    for y, line in ((650, "KT. CHỦ TỊCH"), (720, "PHÓ CHỦ TỊCH")):
+        d.text((cx - d.textlength(line, font=fb) / 2, y), line, font=fb, fill=(20, 20, 20))
+    d.text((cx - d.textlength(NAME, font=fb) / 2, 1150), NAME, font=fb, fill=(20, 20, 20))
+    # the seal: a red ring with red writing, over the left end of the title lines
+    red = (205, 35, 45)
+    d.ellipse((1180, 560, 1560, 940), outline=red, width=14)
+    d.ellipse((1230, 610, 1510, 890), outline=red, width=5)
+    d.text((1270, 730), "ỦY BAN", font=fb, fill=red)
+    # the signature: blue strokes between the title and the name
+    blue = (30, 50, 170)
+    d.line([(1450, 1050), (1600, 900), (1700, 1080), (1850, 930), (2000, 1060)], fill=blue, width=9)
+    return img
+
+
+@needs_tesseract
+@needs_font
+def test_reread_recovers_the_block_under_a_red_seal():
+    img = _signed_page()
+    clean, scale = ocr.prepare(img)
+    words = ocr._words(ocr._tesseract(clean))
+    # the page as Tesseract would give it when it drops the column as a picture
+    box = signature.locate(words, clean.width, clean.height)
+    assert box is not None
+    dropped = [w for w in words if not (w[2][0] >= box[0] and w[2][1] >= box[1])]
+    new, note = signature.reread(clean, dropped, ocr._colour(img, clean))
+    assert note and "signature block read again" in note
+    text = " ".join(w[1] for w in new)
+    assert "CHỦ TỊCH" in text and NAME in text
+    # boxes back in page pixels: the name where it was drawn
+    name_words = [w for w in new if w[1] in NAME.split()]
+    assert name_words
+    for w in name_words:
+        assert 1100 < w[2][1] < 1230 and 1200 < w[2][0] < 2200
+    # the body and the recipients are the page's own words, untouched
+    assert [w for w in dropped if w[2][0] < box[0]] == [w for w in new if w[2][0] < box[0]]
+
+
+@needs_tesseract
+@needs_font
+def test_reread_keeps_a_good_page_reading():
+    img = _signed_page().convert("L")
+    d = ImageDraw.Draw(img)
+    d.rectangle((1150, 540, 2100, 1100), fill=255)   # no seal, no signature: a clean block
+    d.text((1400, 650), "KT. CHỦ TỊCH", font=ImageFont.truetype(str(FONT_BOLD), 48), fill=0)
+    clean, _ = ocr.prepare(img)
+    words = ocr._words(ocr._tesseract(clean))
+    new, note = signature.reread(clean, words, None)
+    if note is None:
+        assert new == words
+    else:   # taken only when it scores better
+        box = signature.locate(words, clean.width, clean.height)
+        inside = [w for w in words if box[0] <= (w[2][0] + w[2][2]) / 2 and box[1] <= (w[2][1] + w[2][3]) / 2 < box[3]]
+        assert signature.score([w for w in new if w[0][0] >= signature.KEY_BASE])[:2] > signature.score(inside)[:2]
+
+
+@needs_tesseract
+@needs_font
+def test_ocr_page_last_page_reads_the_signer():
+    rows, _, _, _ = ocr.ocr_page(_signed_page(), 1, 1.0, last=True)
+    text = "\n".join(" ".join(p.text for p in r) for r in rows.rows)
+    assert NAME in text and "CHỦ TỊCH" in text
