@@ -146,10 +146,17 @@ def read_digits(crop, page: Optional[str] = None) -> tuple[Optional[str], float]
             continue
         text = "".join(w for w, _ in words)
         votes.setdefault(text, []).append(min(c for _, c in words))
+    # the handwritten-digit model (digits.py): one more reader when confident,
+    # and like the page, any reader that agrees with it is enough
+    from .digits import read as read_hand
+    mine = read_hand(crop)
+    sure = mine.text if mine is not None and mine.confident() else None
+    if sure:
+        votes.setdefault(sure, []).append(100.0 * mine.conf)
     if not votes:
         return None, 0.0
     best, confs = max(votes.items(), key=lambda kv: (len(kv[1]), min(kv[1])))
-    if len(confs) >= 2 and (min(confs) >= MIN_CONF or -1.0 in confs):
+    if len(confs) >= 2 and (min(confs) >= MIN_CONF or -1.0 in confs or best == sure):
         return best, max(0.0, min(c for c in confs))
     return None, max(max(c) for c in votes.values())
 

@@ -1,0 +1,413 @@
+"""Handwritten digits: a small recogniser for the serials and days written by
+hand in the blanks of ``Số: __/CT-UBND`` and ``ngày __ tháng __``.
+
+:mod:`.handwriting` finds the blank and cuts out its ink; this module reads
+the cut-out.  The ink is split into digits (connected components; a stroke
+that does not reach half the height, such as the bar of a ``7`` or the flag
+of a ``5``, joins the digit it overlaps; a component wider than a digit is
+cut where the recogniser reads the pieces best), every digit is deslanted by
+its moments, scaled into 20×20 and centred in 28×28 like MNIST, described by
+gradient-orientation histograms and a 14×14 thumbnail, and classified by a
+small multi-layer perceptron trained with scikit-learn.
+
+The model (``models/digits.skops``) is trained offline by
+``python -m pipeline.ingest.digits --train`` on scikit-learn's bundled
+``load_digits`` (1,797 real handwritten digits, 8×8, upsampled) and on
+digits drawn here with a pen: stroke templates of each digit in several
+hands, Vietnamese ones included (``1`` with a long lead-in up-stroke, ``7``
+with a bar), with jitter, slant, rotation, pen width and elastic distortion,
+plus a few DejaVu italic renders.  The file holds only the perceptron's
+arrays and plain numbers, so it loads with skops' trusted types like
+``models/areas.skops``; inference is a few NumPy products.
+
+Hand-written where a library would be heavier than the job: the HOG features
+(scikit-image's ``hog`` would add a dependency for ten lines) and the pen
+stroke synthesis (no offline library draws handwriting).  Components and
+distortion come from ``scipy.ndimage``, drawing from Pillow.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_FORMAT = 1
+MODEL_NAME = "digits.skops"
+MODELS_DIR = Path(__file__).resolve().parent.parent.parent / "models"
+SIZE = 28               # the normalised digit image, MNIST-like
+BOX = 20                # the digit's longer side inside it
+INK = 150               # a pixel darker than this (0–255) is ink, at most
+MAX_DIGITS = 6
+
+TRUSTED: list[str] = [
+    "builtins.dict", "builtins.list", "builtins.str", "builtins.int", "builtins.float",
+    "builtins.bool", "builtins.NoneType", "builtins.tuple",
+    "numpy.ndarray", "numpy.dtype", "numpy.float64", "numpy.float32", "numpy.int64",
+]
+
+
+# -- ink and segmentation ---------------------------------------------------
+
+def ink_mask(crop) -> np.ndarray:
+    """The crop's ink as a boolean array: Otsu's threshold on the grey
+    levels, never lighter than :data:`INK` (a clean crop is mostly paper)."""
+    a = np.asarray(crop.convert("L"), dtype=np.uint8) if hasattr(crop, "convert") else np.asarray(crop)
+    if a.dtype == bool:
+        return a.copy()
+    hist = np.bincount(a.ravel(), minlength=256).astype(float)
+    p = hist / max(1.0, hist.sum())
+    w = np.cumsum(p)
+    mu = np.cumsum(p * np.arange(256))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mu[-1] * w - mu) ** 2 / (w * (1 - w))
+    t = int(np.nanargmax(between)) if np.isfinite(between).any() else INK
+    return a <= min(t, INK)
+
+
+def _components(mask: np.ndarray) -> list[tuple[slice, slice, np.ndarray]]:
+    from scipy import ndimage
+
+    lab, _ = ndimage.label(mask, structure=np.ones((3, 3)))
+    out = []
+    for k, sl in enumerate(ndimage.find_objects(lab), start=1):
+        if sl is not None:
+            out.append((sl[0], sl[1], lab[sl] == k))
+    return out
+
+
+@dataclass
+class _Blob:
+    y0: int
+    y1: int
+    x0: int
+    x1: int
+    parts: list = field(default_factory=list)   # (y0, x0, mask)
+
+    @property
+    def h(self) -> int:
+        return self.y1 - self.y0
+
+    @property
+    def w(self) -> int:
+        return self.x1 - self.x0
+
+    def add(self, other: "_Blob") -> None:
+        self.y0, self.y1 = min(self.y0, other.y0), max(self.y1, other.y1)
+        self.x0, self.x1 = min(self.x0, other.x0), max(self.x1, other.x1)
+        self.parts += other.parts
+
+    def mask(self) -> np.ndarray:
+        m = np.zeros((self.h, self.w), bool)
+        for y, x, pm in self.parts:
+            m[y - self.y0:y - self.y0 + pm.shape[0], x - self.x0:x - self.x0 + pm.shape[1]] |= pm
+        return m
+
+
+def _overlap(a: _Blob, b: _Blob) -> float:
+    """Horizontal overlap as a share of the narrower blob."""
+    o = min(a.x1, b.x1) - max(a.x0, b.x0)
+    return max(0, o) / max(1, min(a.w, b.w))
+
+
+def blobs(mask: np.ndarray) -> list[_Blob]:
+    """The ink grouped into digit candidates, left to right: specks and
+    ruled lines dropped, short strokes joined to the digit they overlap."""
+    comps = [_Blob(ys.start, ys.stop, xs.start, xs.stop, [(ys.start, xs.start, m)]) for ys, xs, m in _components(mask)]
+    if not comps:
+        return []
+    area = {id(c): int(c.parts[0][2].sum()) for c in comps}
+    big = max(area.values())
+    comps = [c for c in comps if area[id(c)] >= max(4, 0.03 * big)]
+    tall = max(c.h for c in comps)
+    # a ruled line or an underline: flat and longer than a digit is tall
+    comps = [c for c in comps if not (c.h < 0.3 * c.w and c.w > 1.1 * tall)] or comps
+    tall = max(c.h for c in comps)
+    main = sorted((c for c in comps if c.h >= 0.45 * tall), key=lambda c: c.x0)
+    # a dot of a dotted leader or a colon: small both ways (a bar or a flag is long)
+    minor = [c for c in comps if c.h < 0.45 * tall and max(c.h, c.w) >= 0.22 * tall]
+    band0, band1 = min(c.y0 for c in main), max(c.y1 for c in main)
+    for c in minor:
+        if c.y1 < band0 - 0.3 * tall or c.y0 > band1 + 0.3 * tall:
+            continue            # a mark above or below the written line
+        best = max(main, key=lambda m: (_overlap(m, c), -abs((m.x0 + m.x1) - (c.x0 + c.x1))))
+        gap = max(best.x0 - c.x1, c.x0 - best.x1, 0)
+        if _overlap(best, c) > 0 or gap < 0.25 * tall:
+            best.add(c)
+    merged: list[_Blob] = []
+    for c in main:
+        if merged and _overlap(merged[-1], c) > 0.6:
+            merged[-1].add(c)
+        else:
+            merged.append(c)
+    return merged
+
+
+def _cuts(m: np.ndarray) -> list[int]:
+    """Candidate columns where a touching pair of digits may be cut: local
+    minima of the column ink, not too near either end."""
+    h, w = m.shape
+    col = m.sum(axis=0).astype(float)
+    col = np.convolve(col, np.ones(3) / 3, mode="same")
+    lo = max(2, int(0.2 * h))
+    out = [x for x in range(lo, w - lo) if col[x] <= col[x - 1] and col[x] <= col[x + 1]]
+    # keep the deepest few, apart from each other
+    out.sort(key=lambda x: col[x])
+    keep: list[int] = []
+    for x in out:
+        if all(abs(x - k) >= 0.2 * h for k in keep):
+            keep.append(x)
+        if len(keep) >= 6:
+            break
+    return sorted(keep)
+
+
+# -- normalisation and features ---------------------------------------------
+
+def normalise(m: np.ndarray) -> np.ndarray:
+    """A digit's ink (boolean or 0–1 array) as a 28×28 float image: slant
+    removed by the second moments, the longer side scaled to 20 px, the
+    centre of mass in the middle."""
+    from PIL import Image
+    from scipy import ndimage
+
+    a = np.asarray(m, dtype=np.float32)
+    ys, xs = np.nonzero(a > 0.5)
+    if len(ys) < 2:
+        return np.zeros((SIZE, SIZE), np.float32)
+    a = a[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    # deslant: shear so that x no longer depends on y
+    yy, xx = np.mgrid[:a.shape[0], :a.shape[1]]
+    tot = a.sum()
+    cy, cx = (yy * a).sum() / tot, (xx * a).sum() / tot
+    mu02 = (((yy - cy) ** 2) * a).sum() / tot
+    mu11 = ((yy - cy) * (xx - cx) * a).sum() / tot
+    s = float(np.clip(mu11 / mu02, -0.7, 0.7)) if mu02 > 1e-6 else 0.0
+    if abs(s) > 0.05:
+        pad = int(abs(s) * a.shape[0]) + 2
+        a = np.pad(a, ((0, 0), (pad, pad)))
+        a = ndimage.affine_transform(a, np.array([[1.0, 0.0], [s, 1.0]]), offset=(0.0, -s * cy), order=1)
+        ys, xs = np.nonzero(a > 0.3)
+        if len(ys) < 2:
+            return np.zeros((SIZE, SIZE), np.float32)
+        a = a[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    h, w = a.shape
+    k = BOX / max(h, w)
+    nh, nw = max(1, round(h * k)), max(1, round(w * k))
+    img = Image.fromarray((np.clip(a, 0, 1) * 255).astype(np.uint8)).resize((nw, nh), Image.BILINEAR if k > 1 else Image.BOX)
+    small = np.asarray(img, dtype=np.float32) / 255.0
+    out = np.zeros((SIZE, SIZE), np.float32)
+    cy, cx = ndimage.center_of_mass(small) if small.sum() > 0 else (nh / 2, nw / 2)
+    oy = int(round(SIZE / 2 - cy))
+    ox = int(round(SIZE / 2 - cx))
+    oy, ox = min(max(oy, 0), SIZE - nh), min(max(ox, 0), SIZE - nw)
+    out[oy:oy + nh, ox:ox + nw] = small
+    return out
+
+
+def features(imgs: np.ndarray) -> np.ndarray:
+    """Features of normalised 28×28 digits (``(n, 28, 28)``): histograms of
+    gradient orientation (9 unsigned bins over 4×4 cells of 7×7 px, each
+    2×2 block of cells L2-normalised) and the image at 14×14."""
+    from scipy import ndimage
+
+    imgs = np.asarray(imgs, dtype=np.float32).reshape(-1, SIZE, SIZE)
+    gy = ndimage.sobel(imgs, axis=1)
+    gx = ndimage.sobel(imgs, axis=2)
+    mag = np.hypot(gx, gy)
+    ang = np.mod(np.arctan2(gy, gx), np.pi)
+    b = np.minimum((ang / np.pi * 9).astype(int), 8)
+    n = len(imgs)
+    cells = np.zeros((n, 4, 4, 9), np.float32)
+    for o in range(9):
+        v = np.where(b == o, mag, 0.0).reshape(n, 4, 7, 4, 7).sum(axis=(2, 4))
+        cells[..., o] = v
+    blocks = np.concatenate([cells[:, i:i + 2, j:j + 2].reshape(n, -1)[:, None] for i in range(3) for j in range(3)], axis=1)
+    blocks = blocks / np.sqrt((blocks ** 2).sum(axis=2, keepdims=True) + 1e-3)
+    thumb = imgs.reshape(n, 14, 2, 14, 2).mean(axis=(2, 4))
+    return np.concatenate([blocks.reshape(n, -1), thumb.reshape(n, -1)], axis=1).astype(np.float32)
+
+
+# -- the model ----------------------------------------------------------------
+
+@dataclass
+class DigitModel:
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: list          # [(W, b), …] of the perceptron, ReLU between
+    temperature: float = 1.0
+    threshold: float = 0.9  # a digit read at least this surely is "confident"
+    meta: dict = field(default_factory=dict)
+
+    def proba(self, feats: np.ndarray) -> np.ndarray:
+        x = (np.asarray(feats, np.float32) - self.mean) / self.scale
+        for i, (W, b) in enumerate(self.weights):
+            x = x @ W + b
+            if i < len(self.weights) - 1:
+                x = np.maximum(x, 0)
+        x = x / self.temperature
+        x = x - x.max(axis=1, keepdims=True)
+        e = np.exp(x)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def state(self) -> dict:
+        return {"format": MODEL_FORMAT, "mean": self.mean.astype(np.float32), "scale": self.scale.astype(np.float32),
+                "weights": [[W.astype(np.float32), b.astype(np.float32)] for W, b in self.weights],
+                "temperature": float(self.temperature), "threshold": float(self.threshold), "meta": self.meta}
+
+    @classmethod
+    def from_state(cls, st: dict) -> "DigitModel":
+        if st.get("format") != MODEL_FORMAT:
+            raise ValueError(f"digit model format {st.get('format')!r}, expected {MODEL_FORMAT}")
+        return cls(np.asarray(st["mean"], np.float32), np.asarray(st["scale"], np.float32),
+                   [(np.asarray(W, np.float32), np.asarray(b, np.float32)) for W, b in st["weights"]],
+                   float(st["temperature"]), float(st["threshold"]), dict(st.get("meta", {})))
+
+    def save(self, path: Path) -> None:
+        import skops.io as sio
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sio.dump(self.state(), path, compression=8)
+
+
+def load(path: Path) -> DigitModel:
+    """Load a digit model, trusting only :data:`TRUSTED` (the file's schema
+    is checked first, as for the area model)."""
+    import skops.io as sio
+
+    from ..classify.model import UntrustedModelError, file_types
+
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(path)
+    extra = sorted(file_types(path) - set(TRUSTED))
+    if extra:
+        raise UntrustedModelError(f"untrusted types in {path.name}: {', '.join(extra)}")
+    return DigitModel.from_state(sio.load(path, trusted=TRUSTED))
+
+
+_lock = threading.Lock()
+_cache: dict[Path, Optional[DigitModel]] = {}
+
+
+def default_model(path: Optional[Path] = None) -> Optional[DigitModel]:
+    """``models/digits.skops``, loaded on first use and kept for the life of
+    the process; ``None`` (one logged warning) when missing or unloadable."""
+    p = Path(path) if path is not None else MODELS_DIR / MODEL_NAME
+    if p in _cache:
+        return _cache[p]
+    with _lock:
+        if p not in _cache:
+            try:
+                _cache[p] = load(p)
+            except FileNotFoundError:
+                log.warning("digit model not found at %s (python -m pipeline.ingest.digits --train)", p)
+                _cache[p] = None
+            except Exception as e:  # a damaged or untrusted file must not break parsing
+                log.warning("digit model at %s not loaded (%s: %s)", p, type(e).__name__, e)
+                _cache[p] = None
+    return _cache[p]
+
+
+# -- reading ------------------------------------------------------------------
+
+@dataclass
+class Reading:
+    """Digits read from a cut-out: the string, its confidence (the least
+    sure digit's calibrated probability), each digit's probability, and
+    whether ink runs off the cut-out's left or right edge (a digit cut in
+    two, or one left outside: the string may lack a digit)."""
+
+    text: str
+    conf: float
+    probs: list[float]
+    clipped: bool = False
+
+    def confident(self, model: Optional[DigitModel] = None) -> bool:
+        """Sure enough to count as a reading of its own: every digit at
+        least at the model's threshold, none cut by the edge."""
+        model = model or default_model()
+        return bool(self.text) and not self.clipped and model is not None and self.conf >= model.threshold
+
+
+def _classify(model: DigitModel, masks: Sequence[np.ndarray]) -> np.ndarray:
+    return model.proba(features(np.stack([normalise(m) for m in masks])))
+
+
+def _split(model: DigitModel, m: np.ndarray, height: int) -> list[np.ndarray]:
+    """One blob as one digit or cut into several at ink minima, whichever the
+    model reads best (a digit is at most about as wide as it is tall)."""
+    h, w = m.shape
+    height = max(height, h)
+    if w <= height:
+        return [m]
+    cuts = [0] + _cuts(m) + [w]
+    # every segmentation over the candidate cuts, segments 0.15–1.1 × height wide
+    best: dict[int, tuple[float, list[tuple[int, int]]]] = {0: (0.0, [])}
+    for j in range(1, len(cuts)):
+        for i in range(j):
+            if i not in best:
+                continue
+            a, b = cuts[i], cuts[j]
+            if not (0.12 * height <= b - a <= 1.1 * height) and not (i == 0 and j == len(cuts) - 1):
+                continue
+            seg = m[:, a:b]
+            if not seg.any():
+                continue
+            p = float(_classify(model, [seg]).max())
+            score = best[i][0] + math.log(max(p, 1e-6)) - (0.0 if b - a <= 1.1 * height else 5.0)
+            if j not in best or score > best[j][0]:
+                best[j] = (score, best[i][1] + [(a, b)])
+    segs = best.get(len(cuts) - 1, (0.0, [(0, w)]))[1]
+    return [m[:, a:b] for a, b in segs]
+
+
+def segment(mask: np.ndarray, model: Optional[DigitModel] = None, bs: Optional[list[_Blob]] = None) -> list[np.ndarray]:
+    """The digits of a cut-out's ink, left to right (boolean arrays); a
+    blob wider than a digit is cut where ``model`` reads the pieces best."""
+    bs = blobs(mask) if bs is None else bs
+    if not bs:
+        return []
+    height = int(np.median([b.h for b in bs]))
+    out: list[np.ndarray] = []
+    for b in bs:
+        bm = b.mask()
+        out.extend(_split(model, bm, height) if model is not None else [bm])
+    return out
+
+
+def read(crop, model: Optional[DigitModel] = None) -> Optional[Reading]:
+    """The digits written in ``crop`` (a PIL image or a boolean ink array),
+    or ``None`` when there is no model, no ink or more than
+    :data:`MAX_DIGITS` digit shapes."""
+    model = model or default_model()
+    if model is None:
+        return None
+    try:
+        return _read(crop, model)
+    except (ValueError, MemoryError) as e:     # an odd cut-out: no reading, never a failed page
+        log.warning("handwritten digits not read (%s: %s)", type(e).__name__, e)
+        return None
+
+
+def _read(crop, model: DigitModel) -> Optional[Reading]:
+    mask = ink_mask(crop)
+    if mask.ndim != 2 or min(mask.shape) < 2:
+        return None
+    bs = blobs(mask)
+    if not bs:
+        return None
+    clipped = bs[0].x0 == 0 or bs[-1].x1 >= mask.shape[1]
+    digits = segment(mask, model, bs)
+    if not digits or len(digits) > MAX_DIGITS:
+        return None
+    p = _classify(model, digits)
+    labels = p.argmax(axis=1)
+    probs = [float(v) for v in p.max(axis=1)]
+    return Reading("".join(str(int(d)) for d in labels), min(probs), probs, clipped)
