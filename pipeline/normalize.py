@@ -294,6 +294,37 @@ _SPLIT_LABEL = re.compile(r"(?<=Kính)[ \t]*\n[ \t]*(?=gửi)|(?<=KÍNH)[ \t]*\n
 _SPLIT_LABEL_HINT = re.compile(r"Kính[ \t]*\n[ \t]*gửi|KÍNH[ \t]*\n[ \t]*GỬI|Nơi[ \t]*\n[ \t]*nhận|NƠI[ \t]*\n[ \t]*NHẬN")
 
 
+# portal copies of the two-column header wrap its cells at a narrow width:
+# "Số:" / "58/2025/TT-BCT", "Số: 3783/QĐ-" / "UBND", "THÔNG" / "TƯ"
+_SPLIT_NUMBER = re.compile(r"(?m)^[ \t*]*Số[ \t]*:?[ \t]*(?:(?P<cut>\d{1,6}[^\s]*-)|)(?P<ws>[ \t]*\n[ \t*]*)"
+                           r"(?(cut)(?=[A-ZĐ]{2,12}\b)|(?=\d{1,6}[a-zA-Z]?[/-]))")
+_WRAP = re.compile(r"(?<![ \t])[ \t]*\n[ \t*]*")  # led by the run's start: linear time
+
+
+def _join_split_header(t: Text) -> Text:
+    """Re-join a số và ký hiệu or a type heading that a narrow table cell
+    wrapped: the line break is dropped (a symbol cut after its hyphen) or
+    becomes a space; nothing else moves, so offsets stay exact."""
+    joins: dict[int, str] = {}  # offset of the line break -> what replaces the break and its indentation
+    for m in _SPLIT_NUMBER.finditer(t.text, 0, 3000):
+        joins[m.group(0).index("\n", m.start("ws") - m.start()) + m.start()] = "" if m.group("cut") else " "
+    lines = t.text[:3000].split("\n")
+    pos = 0
+    heading = None
+    for a, b in zip(lines, lines[1:]):
+        pos += len(a) + 1
+        wa, wb = a.strip(" \t*"), b.strip(" \t*")
+        if 0 < len(wa) <= 12 and 0 < len(wb) <= 30 and wa.isupper() and wb.isupper() and " " not in wa:
+            if heading is None:
+                from .vocab import vocab  # vocab uses fold() from this module
+                heading = vocab().heading_re
+            if heading.fullmatch(" ".join(fold(wa + " " + wb).split())):
+                joins[pos - 1] = " "
+    if not joins:
+        return t
+    return t.sub(_WRAP, lambda m: joins.get(m.start() + m.group(0).index("\n"), m.group(0)))
+
+
 def _nfc(m: re.Match) -> str:
     return unicodedata.normalize("NFC", m.group(0))
 
@@ -532,6 +563,7 @@ def normalize(source: str, *, markup: bool = True) -> Text:
             t = t.sub(_MD_HEADING, "")
     if _SPLIT_LABEL_HINT.search(t.text):
         t = t.sub(_SPLIT_LABEL, " ")
+    t = _join_split_header(t)
     t = _join_flat_paragraph(t)
     t = _unflatten(t)
     return t

@@ -258,6 +258,16 @@ _HEADING_STRIP = " *:_.,·'`‘’^ˆ"
 _OF_ISSUER = re.compile(r"^(?P<type>.{2,30}?)\s+cua\s+\S")
 
 
+def _tones_agree(t: str, typ: str) -> bool:
+    """A one-word heading (``LUẬT``, ``LỆNH``, ``THƯ``) folds onto common
+    syllables (``THỦ``, ``THU``): written with diacritics, it must carry the
+    heading's own; written without any, the folded match stands."""
+    word = t.split()[0].upper()
+    if fold(word) == word.lower():
+        return True
+    return any(h.split()[0] == word for x in vocab().types if x.name == typ for h in x.headings)
+
+
 def heading_type(cell: Snip) -> Optional[str]:
     """The type named by a heading cell (``KẾ HOẠCH``; the older ``QUYẾT ĐỊNH
     CỦA UBND TỈNH`` too), or None."""
@@ -267,6 +277,8 @@ def heading_type(cell: Snip) -> Optional[str]:
     key = " ".join(fold(t).split())
     v = vocab()
     m = v.heading_re.match(key) if len(t) <= 40 else None
+    if m and " " not in m.group(1) and not _tones_agree(t, v.heading_to_type[m.group(1)]):
+        m = None  # "THỦ" (the first line of a wrapped "THỦ / TƯỚNG CHÍNH PHỦ") is not "THƯ"
     if m:
         return v.heading_to_type[m.group(1)]
     of = _OF_ISSUER.match(key)

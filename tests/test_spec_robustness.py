@@ -564,3 +564,38 @@ def test_upper_and_lower_letter_classes_do_not_overlap():
     for ch in letters:
         assert lower.fullmatch(ch) and not upper.fullmatch(ch), ch
         assert upper.fullmatch(ch.upper()) and not lower.fullmatch(ch.upper()), ch.upper()
+
+
+NARROW = """{issuer}
+-------
+CỘNG
+HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+{number}
+*Hà Nội, ngày 03
+tháng 12 năm 2025*
+{heading}
+VỀ VIỆC GIAO CHỈ TIÊU KẾ HOẠCH NĂM 2026
+*Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;*
+Điều 1. Giao chỉ tiêu kế hoạch năm 2026.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.
+"""
+
+NARROW_CASES = [  # (issuer lines, number lines, heading lines, number, doc_type)
+    ("THỦ\nTƯỚNG CHÍNH PHỦ", "Số: 2639/QĐ-TTg", "QUYẾT ĐỊNH", "2639/QĐ-TTg", "Quyết định"),
+    ("BỘ CÔNG\nTHƯƠNG", "Số:\n58/2025/TT-BCT", "THÔNG\nTƯ", "58/2025/TT-BCT", "Thông tư"),
+    ("ỦY BAN NHÂN\nDÂN\nTỈNH NGHỆ AN", "Số: 3783/QĐ-\nUBND", "QUYẾT\nĐỊNH", "3783/QĐ-UBND", "Quyết định"),
+]
+
+
+@pytest.mark.parametrize("issuer, number, heading, want_number, want_type", NARROW_CASES,
+                         ids=[c[3] for c in NARROW_CASES])
+def test_header_cells_wrapped_at_a_narrow_width(issuer, number, heading, want_number, want_type):
+    """Portal copies wrap the header table's cells at a narrow width: a wrapped
+    'THỦ / TƯỚNG' is not the heading THƯ, and a số và ký hiệu or a type heading
+    cut over two lines is read whole."""
+    rec = pipeline.parse_text(NARROW.format(issuer=issuer, number=number, heading=heading))
+    assert (rec.number, rec.doc_type, rec.date) == (want_number, want_type, "2025-12-03")
+    a, b = rec.provenance["number"].span
+    assert rec.text[a:b].replace("\n", "").replace(" ", "").endswith(want_number)
