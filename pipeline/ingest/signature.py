@@ -132,7 +132,7 @@ def locate(words: list[Word], width: int, height: int) -> Optional[tuple[int, in
     top = anchor = None
     # the Nơi nhận label, left; the signature column starts at its height or a little above
     for ws, b in lines:
-        if b[0] < 0.35 * width and b[1] > 0.1 * height and _NOI_NHAN.match(" ".join(w[1] for w in ws)):
+        if b[0] < 0.35 * width and _NOI_NHAN.match(" ".join(w[1] for w in ws)):
             top, anchor = b[1] - 3 * lh, b[1]
     if top is None:
         # a signing prefix or an office title in the right half
@@ -233,7 +233,7 @@ def reread(clean, words: list[Word], colour=None) -> tuple[list[Word], Optional[
     reading is better; ``clean`` is the page as OCR'd (grey), ``colour`` the
     colour page in the same geometry (or None).  Returns the words and a
     note on what was done (None when nothing changed)."""
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageFilter, ImageOps
 
     box = locate(words, clean.width, clean.height)
     if box is None:
@@ -250,7 +250,7 @@ def reread(clean, words: list[Word], colour=None) -> tuple[list[Word], Optional[
     up = max(1.0, min(3.0, UPSCALE_HEIGHT / max(word_h, 1)))
     size = (round((x1 - x0) * up), round((y1 - y0) * up))
     crop = _seal_free(colour, box, size) if colour is not None else clean.crop(box).resize(size, Image.LANCZOS)
-    bw = _binarise(crop)
+    bw = _binarise(crop).filter(ImageFilter.MedianFilter(3))   # the grain Otsu turns into pepper
     variants = {"": bw, "without blobs": _drop_big(bw, word_h * up)}
     best, best_score, best_how = old, score(old), None
     for name, psm in READS:
