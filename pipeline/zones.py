@@ -590,6 +590,12 @@ def _plausible_symbol(text: str, m: re.Match) -> bool:
 _PLACE_TOKEN = re.compile(r"^(?:[" + P.UPPER + r"][\w'.\-–]*|\d{1,2}|[-–]|TP\.?[\w.]*|Tp\.?[\w.]*|T\.P\.?)$")
 
 
+# lower-case words a place name may hold ("Thành phố Hồ Chí Minh", "thị xã"):
+# a place wrapped over lines is title case but for these (a V/v summary above
+# the date line, "Chính sách thuế TNCN", is not a place)
+_PLACE_LOWER = {"phố", "xã", "thị", "trấn", "huyện", "quận", "tỉnh", "phường", "thành", "-", "–"}
+
+
 def _place_start(text: str, date_start: int, taken: list[bool]) -> int:
     """Walk back from ``ngày`` over ``<Place>,`` (capitalised words, dashes),
     across a line break when the place was wrapped (``Hưng`` / ``Yên, ngày``),
@@ -609,12 +615,14 @@ def _place_start(text: str, date_start: int, taken: list[bool]) -> int:
             and not (text[k - 1] == "\n" and text[:k - 1].rstrip(" *")[-1:] in (".", ";", ":", "")):
         k -= 1
     block = text[k:j].strip(" \n*")
-    if block and len(block.split()) <= 7 and not re.search(r"[/:;()]", block) and block[0].isupper():
+    if block and len(block.split()) <= 7 and not re.search(r"[/:;()]", block) and block[0].isupper() \
+            and ("\n" not in block or all(w[:1].isupper() or w[:1].isdigit() or w in _PLACE_LOWER for w in block.split())):
         return k + (len(text[k:j]) - len(text[k:j].lstrip(" \n*")))
     start = j
     words = 0
-    for t in reversed(list(re.finditer(r"[^\s|]+|\||\s{3,}", text[max(0, j - 120):j]))):
-        a = max(0, j - 120) + t.start()
+    line_start = text.rfind("\n", 0, j) + 1  # word by word, on the date's own line
+    for t in reversed(list(re.finditer(r"[^\s|]+|\||\s{3,}", text[max(line_start, j - 120):j]))):
+        a = max(line_start, j - 120) + t.start()
         w = t.group(0)
         if w == "|" or not w.strip() or any(taken[a:a + len(w)]) or "/" in w or w.endswith((";", ":", ",", ".")):
             break

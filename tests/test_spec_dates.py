@@ -219,3 +219,15 @@ def test_warning_date_without_leading_zero_party(vb):
     rec = vb.parse_party(date="Hà Nội, ngày 26 tháng 1 năm 2025")
     assert rec.date == "2025-01-26"
     assert "date without leading zero" in rec.warning_codes()
+
+
+def test_vv_summary_above_the_date_line_is_not_the_place():
+    """Column-by-column header: the V/v summary's last line stands right above
+    '<place>, ngày …'; a place wrapped over lines is title case, a summary is not."""
+    import pipeline
+    text = ("BỘ TÀI CHÍNH\nCỤC THUẾ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 5331/CT-CS\nV/v:\nChính sách thuế TNCN\nHà Nội, ngày 19 tháng 11 năm 2025\n"
+            "Kính gửi: Bà Trần Thị Thanh\nCục Thuế nhận được câu hỏi của độc giả về chính sách thuế.\n")
+    rec = pipeline.parse_text(text)
+    assert (rec.place, rec.date) == ("Hà Nội", "2025-11-19")
+    assert (rec.doc_type, rec.title) == ("Công văn", "Chính sách thuế TNCN")
