@@ -250,8 +250,9 @@ def reread(clean, words: list[Word], colour=None) -> tuple[list[Word], Optional[
     up = max(1.0, min(3.0, UPSCALE_HEIGHT / max(word_h, 1)))
     size = (round((x1 - x0) * up), round((y1 - y0) * up))
     crop = _seal_free(colour, box, size) if colour is not None else clean.crop(box).resize(size, Image.LANCZOS)
-    bw = _binarise(crop).filter(ImageFilter.MedianFilter(3))   # the grain Otsu turns into pepper
-    variants = {"": bw, "without blobs": _drop_big(bw, word_h * up)}
+    bw = _binarise(crop)
+    # without blobs, also without the grain Otsu turns into pepper (typeset scans)
+    variants = {"": bw, "without blobs": _drop_big(bw.filter(ImageFilter.MedianFilter(3)), word_h * up)}
     best, best_score, best_how = old, score(old), None
     for name, psm in READS:
         img = ImageOps.expand(variants[name], border=20, fill=255)
