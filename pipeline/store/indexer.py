@@ -249,7 +249,9 @@ def parse_job(path: str, data: Optional[bytes] = None, timeout: Optional[float] 
             status, error, js = _parse(path, data, limits)
         elif threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
             old = signal.signal(signal.SIGALRM, _alarm)
-            signal.setitimer(signal.ITIMER_REAL, timeout)
+            # repeating: an alarm whose exception is swallowed (it landed in a
+            # finalizer run by the garbage collector) comes again 0.1 s later
+            signal.setitimer(signal.ITIMER_REAL, timeout, 0.1)
             try:
                 status, error, js = _parse(path, data, limits)
             finally:
@@ -297,14 +299,34 @@ def _parse_chunk(jobs: list[tuple[str, bytes]], timeout: Optional[float],
 
 
 def _init_worker(memory_mb: Optional[int]) -> None:
-    """Runs once in every pool worker: the per-document memory limit."""
+    """Runs once in every pool worker: the per-document memory limit, then
+    the lazily loaded tables and models, so that no document's time limit
+    pays for them."""
     L.apply_memory_limit(memory_mb)
+    warm_up()
+
+
+def warm_up() -> None:
+    """Load what the parse loads on first use (vocabularies, the place table,
+    the area model) now, once per process; a failure here is left for the
+    parse to report."""
+    try:
+        from ..classify import default_model
+        from ..extract import province
+        from ..vocab import vocab
+        vocab()
+        province.table()
+        default_model()
+    except Exception:  # noqa: BLE001 - the first parse reports it as a warning
+        pass
 
 
 # ---------------------------------------------------------------------------
 # Executors: each yields Results as they complete
 
 def _serial(paths: list[str], timeout: Optional[float], limits: Optional[L.Limits] = None) -> Iterator[Result]:
+    if paths:
+        warm_up()
     for p in paths:
         yield parse_job(p, None, timeout, limits)
 
