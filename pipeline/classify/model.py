@@ -142,14 +142,21 @@ def load(path: Path) -> AreaModel:
     estimators) plus ``trusted``; the file's schema is checked first so that
     anything outside the explicit list, scikit-learn objects included, is
     refused with :class:`UntrustedModelError`."""
+    return AreaModel.from_state(load_trusted(path, TRUSTED))
+
+
+def load_trusted(path: Path, trusted) -> object:
+    """What a skops file holds, when every type in its schema is in
+    ``trusted`` (checked before anything is built); else
+    :class:`UntrustedModelError`.  Shared by the area and digit models."""
     import skops.io as sio
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(path)
-    extra = sorted(file_types(path) - set(TRUSTED))
+    extra = sorted(file_types(path) - set(trusted))
     if extra:
         raise UntrustedModelError(f"untrusted types in {path.name}: {', '.join(extra)}")
-    return AreaModel.from_state(sio.load(path, trusted=TRUSTED))
+    return sio.load(path, trusted=list(trusted))
 
 
 _lock = threading.Lock()

@@ -279,17 +279,9 @@ class DigitModel:
 def load(path: Path) -> DigitModel:
     """Load a digit model, trusting only :data:`TRUSTED` (the file's schema
     is checked first, as for the area model)."""
-    import skops.io as sio
+    from ..classify.model import load_trusted
 
-    from ..classify.model import UntrustedModelError, file_types
-
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(path)
-    extra = sorted(file_types(path) - set(TRUSTED))
-    if extra:
-        raise UntrustedModelError(f"untrusted types in {path.name}: {', '.join(extra)}")
-    return DigitModel.from_state(sio.load(path, trusted=TRUSTED))
+    return DigitModel.from_state(load_trusted(path, TRUSTED))
 
 
 _lock = threading.Lock()
