@@ -560,3 +560,14 @@ def test_items_main_list_under_task_section(vb, heading):
     assert [i.label for i in rec.items] == ["I", "II", "III"]
     assert [i.label for i in rec.main_items()] == ["1", "2", "3"]
     assert rec.main_items()[0].text.startswith("Rà soát")
+
+
+def test_item_span_covers_its_unmarked_continuation(vb):
+    """Provenance: an item's span runs to the end of the unmarked paragraphs
+    that continue it, as its text does."""
+    rec = _plan(vb, ("1. Rà soát hồ sơ chuyên môn của giáo viên.", "Thời gian: tháng 3 năm 2024.",
+                     "2. Kiểm tra hoạt động dạy học./."))
+    first = rec.items[0]
+    a, b = first.span
+    assert first.text.endswith("Thời gian: tháng 3 năm 2024.")
+    assert rec.text[a:b].rstrip().endswith("Thời gian: tháng 3 năm 2024.")

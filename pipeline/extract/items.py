@@ -52,9 +52,12 @@ def build_tree(paras: list[Snip], text: Text) -> list[Item]:
         f = p.folded
         hit = P.enum_kind(f, p.text)
         if not hit:
-            if stack:
+            if stack:  # an unmarked paragraph continues the item above: its text and its span
                 node = stack[-1][1]
                 node.text = node.text + "\n" + clean_value(p.text)
+                end = text.source_span(p.start, p.end)[1]
+                if node.span and end > node.span[1]:
+                    node.span = (node.span[0], end)
             continue
         kind, n = hit
         marker = p.text[:n]
