@@ -649,6 +649,7 @@ def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
     title: list[Snip] = []
     heading = heading_type(lay.heading) if lay.heading is not None else None
     authority_expected = heading in _TYPES_WITH_AUTHORITY
+    guessed = None  # (index into title, index into cells) of the first line taken only for its length
     while i < n:
         c = cells[i]
         f = " ".join(c.folded.split())
@@ -680,11 +681,14 @@ def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
                         and not fold(prev).rstrip().endswith((" cua", " ve", " va", " cho", " tai")):
                     break
             else:
-                cont = (c.text[:1].islower() or c.text[:1].isdigit() or c.text[:1] in "(–-"
+                plain = c.text[:1].islower() or c.text[:1].isdigit() or c.text[:1] in "(–-"
+                cont = (plain
                         or (not c.blank_before and not prev.rstrip().endswith((".", ":", ";"))
                             and not is_upper(c.text) and (len(prev) > 50 or _DANGLING.search(fold(prev)))))
                 if not cont or P.enum_kind(f, c.text):
                     break
+                if guessed is None and not plain and not _DANGLING.search(fold(prev)):
+                    guessed = (len(title), i)
         else:
             if P.enum_kind(f, c.text) and not P.VV.match(f):
                 break
@@ -695,6 +699,10 @@ def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
                 continue
         title.append(c)
         i += 1
+    if guessed is not None and title[-1].text.rstrip().endswith("."):
+        # a trích yếu never ends in a full stop: the capitalised line taken for the
+        # previous line's length was the body's first sentence (OCR keeps no blank line)
+        title, i = title[:guessed[0]], guessed[1]
     lay.title = title
     # thẩm quyền ban hành: capitals, e.g. "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ..."
     while i < n and is_upper(cells[i].text) and not P.ENACT.match(" ".join(cells[i].folded.strip(" *").split())) \

@@ -350,6 +350,26 @@ def test_title_wrapped_before_the_term_of_the_body_it_names(vb):
     assert rec.authority_line is None
 
 
+def test_title_ends_before_a_body_sentence_when_no_blank_line_separates_them(vb):
+    """OCR keeps no blank line under the trích yếu: a capitalised line taken only because the
+    line above it was long, in a run that ends in a full stop, is the body's first sentence
+    (a trích yếu never ends in a full stop)."""
+    rec = vb.parse(number="Số: 11/CT-UBND", heading="CHỈ THỊ", authority=(), preamble=(), enact=None,
+                   title=("Về việc tăng cường các biện pháp đảm bảo an toàn công trình cầu",
+                          "giao thông trong mùa mưa, bão năm 2024 trên địa bàn tỉnh Quảng Ngãi",
+                          "Cơn bão số 3 và mưa lũ sau bão vừa qua đã gây thiệt hại rất lớn về",
+                          "người, tài sản của Nhân dân và Nhà nước tại các tỉnh phía Bắc."))
+    assert rec.title == ("Về việc tăng cường các biện pháp đảm bảo an toàn công trình cầu giao thông "
+                         "trong mùa mưa, bão năm 2024 trên địa bàn tỉnh Quảng Ngãi")
+
+
+def test_title_keeps_a_capitalised_continuation_when_it_does_not_end_a_sentence(vb):
+    rec = vb.parse(title=("Về việc phê duyệt danh sách cán bộ tham gia lớp bồi dưỡng kiến thức quốc phòng",
+                          "Trường Chính trị tỉnh năm 2024"))
+    assert rec.title == ("Về việc phê duyệt danh sách cán bộ tham gia lớp bồi dưỡng kiến thức quốc phòng "
+                         "Trường Chính trị tỉnh năm 2024")
+
+
 def test_title_under_heading_with_rule(vb):
     rec = vb.parse(title=("Về việc ban hành Kế hoạch kiểm tra nội bộ năm 2024", "──────────"))
     assert rec.title == "Về việc ban hành Kế hoạch kiểm tra nội bộ năm 2024"
