@@ -819,7 +819,40 @@ def _footer_start(cells: list[Snip], lo: int) -> int:
                     and vocab().office_re.match(" ".join(cells[k - 1].folded.split())):
                 k -= 1
             return k
+    # a Nơi nhận label OCR garbled ("NHI nHỆng"): an office title in the right column
+    # with a name under it in that column, only the list's lines between them
+    for k in range(max(lo, n - 40), n):
+        k = _right_signature(cells, k, lo)
+        if k is not None:
+            return k
     return n
+
+
+_RIGHT_COL = 25   # a cell starting this far into its line sits in the right column
+
+
+def _right_signature(cells: list[Snip], k: int, lo: int = 0) -> Optional[int]:
+    """The index of the first cell on the line of ``cells[k]`` when that cell
+    is an office title in the right column followed by a name in the same
+    column within the last 25 cells, the cells between being list lines at
+    the left (dashes, wrapped entries); else None."""
+    c, n = cells[k], len(cells)
+    f = " ".join(c.folded.split())
+    if not (c.col >= _RIGHT_COL and is_upper(c.text) and len(c.text) < 40 and vocab().office_re.match(f)):
+        return None
+    for m in range(k + 1, min(n, k + 25)):
+        d = cells[m]
+        if d.col >= _RIGHT_COL and abs(d.col - c.col) <= 20:
+            if looks_like_name(d.text) and not is_upper(d.text) and m >= n - 25:
+                j = k
+                while j - 1 >= lo and cells[j - 1].line == c.line:
+                    j -= 1
+                return j
+            if is_upper(d.text) or len(d.text.split()) > 6:
+                return None   # something else in the right column
+        elif d.col < _RIGHT_COL and not (d.text[:1] in "-–—•+*(" or d.text[:1].islower() or P.LUU.match(d.folded)):
+            return None
+    return None
 
 
 def _signature_like(c: Snip) -> bool:
@@ -902,6 +935,10 @@ _APPENDIX_LABEL = re.compile(r"^phu\s{1,3}luc(?:\s{1,3}(?:[ivxlc]{1,5}|\d{1,2}|s
 _ATTACHED = re.compile(r"^\(?\s{0,2}(?:ban\s{1,3}hanh\s{1,3})?kem(?:\s{1,3}theo\b|\s*$)")
 
 
+# the national motto, also with its last word garbled by OCR ("CÔNG HOA XA HỘI CHỦ NG+'A")
+_MOTTO = re.compile(r"cong\s{0,3}h[a-z]{1,2}\s{0,2}a?\s{0,3}xa\s{0,3}hoi\s{0,3}chu\s{0,3}ng")
+
+
 def split_footer(cells: list[Snip]) -> tuple[list[Snip], list[Snip], Optional[Snip]]:
     """``(recipient cells, signature cells, the Nơi nhận label)``."""
     recip: list[Snip] = []
@@ -914,6 +951,12 @@ def split_footer(cells: list[Snip]) -> tuple[list[Snip], list[Snip], Optional[Sn
         joined = c.folded + " " + cells[k + 1].folded if k + 1 < len(cells) else c.folded
         if _PHU_LUC.match(joined) and (is_upper(c.text) or _APPENDIX_LABEL.match(c.folded)):
             break  # an appendix starts ("PHỤ LỤC", wrapped "PHỤ / LỤC", "Phụ lục I"): the footer ended above it
+        if k and _MOTTO.search(" ".join(c.folded.split())):
+            # another document's national motto (an attached form, a scan's next page): the
+            # footer ended above its line, the issuer printed beside the motto included
+            recip = [s for s in recip if s.line != c.line]
+            sign = [s for s in sign if s.line != c.line]
+            break
         if named and (_ATTACHED.match(c.folded) or (is_upper(c.text) and len(c.text.strip()) > 24
                                                     and not P.AUTH.match(c.folded))):
             break  # a heading after the signer's name: an attachment without "PHỤ LỤC"

@@ -12,7 +12,10 @@ vocabulary says what the words must be, the value is respelled:
   (``agencies.yaml`` ``body_heads``);
 * a signer's title and position: an office title (``agencies.yaml``
   ``office_titles``) that the whole line is, also with one letter lost or
-  misread (``PHÓ CHỦ TỊC``).
+  misread (``PHÓ CHỦ TỊC``), or with one word garbled by a seal's ring
+  (``SHỦ TỊCH``: :func:`near_office`, only when that word is no Vietnamese
+  syllable and a single title is closest), without the seal fragments read
+  after it (``TRƯỞNG PHÒNG CTSV ƯỠNG``: :func:`drop_seal_tail`).
 
 A phrase is respelled only when its fold has a single spelling in the
 vocabulary (``THỦ TRƯỞNG`` and ``THỨ TRƯỞNG`` share one, so neither is
@@ -118,12 +121,71 @@ def despeck(value: Optional[str]) -> Optional[str]:
     return " ".join(words).rstrip(" .,;:") or value
 
 
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (two short words: a few lines, no library)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+@functools.lru_cache(maxsize=1)
+def _office_words() -> dict[tuple[str, ...], str]:
+    """Folded words of every office title of two words or more (also with
+    ``PHÓ`` before it) → its spelling, for those with a single spelling."""
+    table, _ = _table("office")
+    out: dict[tuple[str, ...], str] = {}
+    for k, canon in table.items():
+        for key, spelt in ((k, canon), ("pho " + k, "PHÓ " + canon)):
+            if len(key.split()) >= 2 and tuple(key.split()) not in out:
+                out[tuple(key.split())] = spelt
+    return out
+
+
+def near_office(value: Optional[str]) -> Optional[str]:
+    """The office title an OCR'd line in capitals is, when it is one with
+    a single word garbled (a seal's ring over a letter: ``SHUỦ TỊCH``, ``NNU
+    TỊCH`` → ``CHỦ TỊCH``): the other words agree without their marks, the
+    garbled one is no Vietnamese syllable (``TRẠI`` is a word, never made
+    ``TRẠM``) and at most two letters off, and no other title is as close.
+    Specks (words without letters) are left out; None when no title fits."""
+    from ..ingest.signature import syllables
+
+    if not value:
+        return None
+    words = [re.sub(r"[^\w]", "", w) for w in value.split() if any(ch.isalpha() for ch in w)]
+    if len(words) < 2 or not all(w.isupper() for w in words):
+        return None
+    key = tuple(fold(w) for w in words)
+    printed = dict(zip(key, words))
+    best: dict[int, set[str]] = {}
+    for title, spelt in _office_words().items():
+        if len(title) != len(key):
+            continue
+        diff = [(a, b) for a, b in zip(key, title) if a != b]
+        if len(diff) > 1 or diff and printed[diff[0][0]].lower() in syllables():
+            continue
+        d = _edits(*diff[0]) if diff else 0
+        if d <= 2:
+            best.setdefault(d, set()).add(spelt)
+    if not best:
+        return None
+    top = best[min(best)]
+    return next(iter(top)) if len(top) == 1 else None
+
+
 def respell_office(value: Optional[str]) -> Optional[str]:
     """A position line that is an office title: its vocabulary spelling, also
-    when OCR lost or misread one letter of it (``PHÓ CHỦ TỊC``)."""
+    when OCR lost or misread one letter of it (``PHÓ CHỦ TỊC``) or garbled
+    one of its words (:func:`near_office`)."""
     value = despeck(value)
     if not value:
         return value
+    near = near_office(value) if value.isupper() else None
+    if near is not None:
+        return near
     table, _ = _table("office")
     key = " ".join(fold(value).split())
     if key not in _folds("office") and len(key) >= 8 and value.isupper():
@@ -133,6 +195,26 @@ def respell_office(value: Optional[str]) -> Optional[str]:
     return respell(value, "office", start_only=True)
 
 
+def drop_seal_tail(value: Optional[str]) -> Optional[str]:
+    """An office-title line without the last words OCR read out of the seal's
+    ring beside it (``TRƯỞNG PHÒNG CTSV ƯỠNG``): words with Vietnamese marks
+    that are no Vietnamese syllable, after a line that opens with an office
+    title.  Abbreviations (``CTSV``, ``ĐT``) carry no marks and stay."""
+    from ..ingest.signature import syllables
+
+    if not value:
+        return value
+    words = value.split()
+    office = vocab().office_re
+    while len(words) > 1 and office.match(" ".join(fold(" ".join(words[:-1])).split())):
+        last = re.sub(r"[^\w]", "", words[-1])
+        marked = any(not ch.isascii() and ch not in "Đđ" for ch in last)
+        if not (last.isupper() and marked and last.lower() not in syllables()):
+            break
+        words.pop()
+    return " ".join(words)
+
+
 def repair_record(rec: Record) -> None:
     """Respell the header values of an OCR'd record in place."""
     rec.title = respell(rec.title, "title")
@@ -140,5 +222,5 @@ def repair_record(rec: Record) -> None:
     rec.issuer_parent = respell(rec.issuer_parent, "body", start_only=True)
     for s in rec.signers:
         s.title = respell_office(s.title)
-        s.position = respell_office(s.position)
+        s.position = respell_office(drop_seal_tail(s.position))
         s.on_behalf_of = respell(despeck(s.on_behalf_of), "body", start_only=True)

@@ -18,6 +18,7 @@ from ..normalize import Text, clean_value, fold
 from ..record import Signer
 from ..vocab import vocab
 from ..zones import Snip, is_upper, looks_like_name
+from . import ocrfix
 
 
 # OCR specks before a prefix: "lệ … KT. CHÁNH VĂN PHÒNG" (a stamp's edge read as text)
@@ -129,8 +130,9 @@ def _parse_block(block: list[Snip], text: Text) -> Optional[Signer]:
             name = t
     if not prefixes and not upper and not name:
         return None
-    if not prefixes and not (upper and name and office.match(" ".join(fold(upper[0]).split()))):
-        return None
+    if not prefixes and not (upper and name and (office.match(" ".join(fold(upper[0]).split()))
+                                                 or ocrfix.near_office(upper[0]))):
+        return None  # unprefixed: an office title (one word garbled by OCR: SHỦ TỊCH) over a name
     # upper-case lines that continue the last prefix's body before the position line
     pos_lines = upper
     if prefixes and upper:

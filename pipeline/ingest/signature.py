@@ -15,7 +15,14 @@ it is measurably better: more words of the signing vocabulary
 (``pipeline/data/signing.yaml`` prefixes, ``agencies.yaml`` office titles and
 body names), then more words that are Vietnamese syllables, then a higher mean
 confidence.  Nothing is made up: the words are Tesseract's, with their boxes
-mapped back to the page so line boxes and provenance stay right.
+mapped back to the page so line boxes and provenance stay right.  The
+readings then vote: a word one reading spelt with other marks than most
+readings at that place (``Hiên`` for ``Hiền``) takes the spelling with the
+most summed confidence, letters never change.  A name line that still does
+not read as a name (``rần Ngọc Căng``: the ring touched the T) is read once
+more alone in a tight crop, and taken only when that reading is one.  An
+office title with one word garbled by the seal (``SHỦ TỊCH``) counts as
+signing vocabulary (``extract.ocrfix.near_office``).
 
 Hand-written: the crop geometry is specific to Decree 30's signature column;
 the image steps are PIL and numpy.
@@ -61,7 +68,7 @@ def _vocabulary() -> tuple[frozenset, frozenset]:
 
 
 @lru_cache(maxsize=1)
-def _syllables() -> frozenset:
+def syllables() -> frozenset:
     """Vietnamese syllables (lower case), from underthesea's Viet74K list."""
     try:
         from importlib.resources import files
@@ -77,22 +84,31 @@ def score(words: list[Word]) -> tuple[float, int, float]:
     a line; Vietnamese syllables among the confident words less the unsure
     words that are none; mean confidence)."""
     pairs, prefixes = _vocabulary()
-    syl = _syllables()
+    syl = syllables()
     vocab_hits = 0.0
-    syllables = 0
+    n_syl = 0
     for ws in _lines(words).values():
         toks = [t.upper() for w in ws for t in _TOKEN.findall(w[1])]
-        vocab_hits += sum(p in pairs for p in zip(toks, toks[1:]))
+        hits = sum(p in pairs for p in zip(toks, toks[1:]))
+        vocab_hits += hits or 0.5 * _garbled_office(ws)
         if fold(ws[0][1]).rstrip(".") in prefixes:
             vocab_hits += 1
     for _, text, _, conf in words:
         toks = [t for t in _TOKEN.findall(text) if t.lower() in syl]
         if not toks:
-            syllables -= conf < 60      # a speck, a stroke of the seal or the signature
+            n_syl -= conf < 60      # a speck, a stroke of the seal or the signature
         elif conf >= 50:
-            syllables += len(toks)
+            n_syl += len(toks)
     confs = [c for *_, c in words if c >= 0]
-    return vocab_hits, syllables, (sum(confs) / len(confs) if confs else 0.0)
+    return vocab_hits, n_syl, (sum(confs) / len(confs) if confs else 0.0)
+
+
+def _garbled_office(ws: list[Word]) -> bool:
+    """A line that is an office title with one word garbled (``SHỦ TỊCH``:
+    the seal's ring over the C), its other words read with confidence."""
+    from ..extract.ocrfix import near_office
+
+    return any(w[3] >= 85 for w in ws) and near_office(" ".join(w[1] for w in ws)) is not None
 
 
 def _lines(words: list[Word]) -> dict[tuple[int, int, int], list[Word]]:
@@ -110,13 +126,13 @@ def _sure_lines(words: list[Word]) -> list[Word]:
     """The re-read lines Tesseract was fairly sure of (on average, or in two
     Vietnamese words): a line read out of the seal's writing or the
     signature's strokes has a low confidence throughout."""
-    syl = _syllables()
+    syl = syllables()
 
     def sure(ws: list[Word]) -> bool:
         return sum(w[3] for w in ws) / len(ws) >= MIN_LINE_CONF or \
             sum(w[3] >= 85 and any(t.lower() in syl for t in _TOKEN.findall(w[1])) for w in ws) >= 2
 
-    keep = {k for k, ws in _lines(words).items() if sure(ws)}
+    keep = {k for k, ws in _lines(words).items() if sure(ws) or _garbled_office(ws)}
     return [w for w in words if w[0] in keep]
 
 
@@ -254,6 +270,7 @@ def reread(clean, words: list[Word], colour=None) -> tuple[list[Word], Optional[
     # without blobs, also without the grain Otsu turns into pepper (typeset scans)
     variants = {"": bw, "without blobs": _drop_big(bw.filter(ImageFilter.MedianFilter(3)), word_h * up)}
     best, best_score, best_how = old, score(old), None
+    readings = [old]
     for name, psm in READS:
         img = ImageOps.expand(variants[name], border=20, fill=255)
         img.info["dpi"] = (round(300 * up), round(300 * up))
@@ -263,10 +280,102 @@ def reread(clean, words: list[Word], colour=None) -> tuple[list[Word], Optional[
                   round((b[2] - 20) / up + x0), round((b[3] - 20) / up + y0))
             new.append(((KEY_BASE + k[0], k[1], k[2]), t, nb, c))
         new = _sure_lines(new)
+        readings.append(new)
         s = score(new)
         if s[:2] > best_score[:2] and s[2] >= 40:
             best, best_score, best_how = new, s, f"psm {psm}" + (f", {name}" if name else "")
-    if best_how is None:
+    best, respelt = vote(best, readings)
+    best, named = _reread_name(clean, colour, best, word_h)
+    if best_how is None and not respelt and not named:
         return words, None
     kept = [w for w in words if not inside(w)]
-    return kept + best, f"signature block read again ({best_how}): {len(old)} → {len(best)} words"
+    how = f"signature block read again ({best_how}): {len(old)} → {len(best)} words" if best_how else \
+        "signature block read again"
+    return kept + best, how + (f", {respelt} word(s) spelt as most readings spell them" if respelt else "") + \
+        (", the name line read on its own" if named else "")
+
+
+def _name_like(ws: list[Word]) -> bool:
+    """Words that read as a person's name: two to six Vietnamese syllables,
+    each capitalised (``Trần Ngọc Căng``, not ``rần Ngọc Căng``)."""
+    syl = syllables()
+    toks = [w[1] for w in ws]
+    return 2 <= len(toks) <= 6 and all(t[:1].isupper() and t[1:].islower() and t.lower() in syl for t in toks)
+
+
+def _reread_name(clean, colour, words: list[Word], word_h: float) -> tuple[list[Word], bool]:
+    """The name line (the lowest line in lower case) read once more on its
+    own when it does not read as a name: a tight crop of the line (a seal's
+    ring or a signature stroke touching the first letter makes Tesseract drop
+    it in the block: ``rần Ngọc Căng``), binarised, ``--psm 7``.  Taken only
+    when that reading is a name and the block's was not; the words are
+    Tesseract's, never completed."""
+    from PIL import Image, ImageOps
+
+    lines = [ws for ws in _lines(words).values() if any(ch.islower() for w in ws for ch in w[1])]
+    if not lines:
+        return words, False
+    line = max(lines, key=lambda ws: _box(ws)[1])
+    if _name_like(line) or not 2 <= len(line) <= 6:
+        return words, False
+    x0, y0, x1, y1 = _box(line)
+    h = y1 - y0
+    box = (max(0, int(x0 - 0.8 * h)), max(0, int(y0 - 0.2 * h)),
+           min(clean.width, int(x1 + 0.8 * h)), min(clean.height, int(y1 + 0.2 * h)))
+    up = max(1.0, min(3.0, 0.6 * UPSCALE_HEIGHT / max(word_h, 1)))
+    size = (round((box[2] - box[0]) * up), round((box[3] - box[1]) * up))
+    crop = _seal_free(colour, box, size) if colour is not None else clean.crop(box).resize(size, Image.LANCZOS)
+    img = ImageOps.expand(_binarise(crop), border=20, fill=255)
+    img.info["dpi"] = (round(300 * up), round(300 * up))
+    new = [w for w in _read(img, "7") if any(ch.isalpha() for ch in w[1])]
+    if not _name_like(new) or sum(w[3] for w in new) / len(new) < 80:
+        return words, False
+    key = line[0][0]
+    mapped = [(key, t, (round((b[0] - 20) / up + box[0]), round((b[1] - 20) / up + box[1]),
+                        round((b[2] - 20) / up + box[0]), round((b[3] - 20) / up + box[1])), c)
+              for _, t, b, c in new]
+    return [w for w in words if w[0] != key] + mapped, True
+
+
+def _overlap(a: tuple, b: tuple) -> float:
+    """The share of the smaller box that the two boxes have in common."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return w * h / small if small > 0 else 0.0
+
+
+def _shape(t: str) -> tuple[str, tuple[bool, ...]]:
+    """A word without its marks, with where its capitals are: two readings
+    of one word that differ only in tone or vowel marks share it."""
+    return fold(t), tuple(ch.isupper() for ch in t)
+
+
+def vote(best: list[Word], readings: list[list[Word]]) -> tuple[list[Word], int]:
+    """The chosen reading with each word spelt as the readings of the region
+    (the page's and the re-reads) spell it at that place, by their summed
+    confidence: Tesseract loses or changes a mark in one reading and not in
+    the others (``Hiên``/``Hiền``, ``Phừng``/``Phùng``, ``Đăng``/``Đặng``).
+    Only the marks can change, never the letters, and on a tie the chosen
+    reading's spelling stays; returns the words and how many changed."""
+    out: list[Word] = []
+    changed = 0
+    for w in best:
+        shape = _shape(w[1])
+        votes: dict[str, list[float]] = {}
+        for r in readings:
+            v = next((v for v in r if _shape(v[1]) == shape and _overlap(w[2], v[2]) > 0.5), None)
+            if v is not None:
+                votes.setdefault(v[1], []).append(max(v[3], 0.0))
+        if not votes:
+            out.append(w)
+            continue
+        top = max(votes, key=lambda t: (sum(votes[t]), t == w[1]))
+        if top != w[1] and sum(votes[top]) > sum(votes.get(w[1], [])):
+            out.append((w[0], top, w[2], sum(votes[top]) / len(votes[top])))
+            changed += 1
+        else:
+            out.append(w)
+    return out, changed
