@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
 from itertools import chain
 from dataclasses import dataclass, field
@@ -240,25 +241,82 @@ class Featurizer:
         self.idf = np.concatenate([b.idf for b in self.blocks]) if self.blocks else np.zeros(0)
         self.col_block = np.repeat(np.arange(len(self.blocks), dtype=np.int8), [len(b) for b in self.blocks])
         self.block_weight = np.array([b.weight for b in self.blocks], dtype=np.float64)
+        self._init_union(keys)
+
+    def _init_union(self, keys: np.ndarray) -> None:
+        """Tables for :meth:`document_and_items`: the distinct syllable keys of
+        all blocks (a term's key without its block, ``(a·B + b)·B + c``), and
+        ``_ucol[block, u]``, the column of the ``u``-th of them in each block
+        (-1: not in that block; an extra last row for "no block" and an
+        extra last column for ``u = -1``, both all -1), so that one look-up
+        per n-gram serves every block.  When the n-grams are at most bigrams
+        and the table fits in 4 M entries (the shipped model: ~900
+        syllables, 0.8 M entries), the look-up is a dense table indexed by
+        ``a·(B+1) + b`` (a unigram is ``a·(B+1) + B``; every slot with an
+        unknown syllable, id 0, holds -1), one gather instead of a binary
+        search per n-gram."""
+        B, nb = self._base, len(self.blocks)
+        skey = keys - self.col_block.astype(np.int64) * self._span
+        self._ukeys, inv = np.unique(skey, return_inverse=True)
+        self._ucol = np.full((nb + 1, len(self._ukeys) + 1), -1, dtype=np.int64)
+        self._ucol[self.col_block, inv] = np.arange(self.n_features)
+        self._dense = None
+        M = B + 1
+        if self.n_max <= 2 and B * M <= 1 << 22:
+            dense = np.full(B * M, -1, dtype=np.int16 if len(self._ukeys) < 1 << 15 else np.int32)
+            a, b = self._ukeys // B, self._ukeys % B
+            dense[np.where(a > 0, a * M + b, b * M + B)] = np.arange(len(self._ukeys))
+            self._dense = dense
+
+    def _gram_union(self, ids: np.ndarray) -> np.ndarray:
+        """The index in the union table of every n-gram of ``ids`` (-1:
+        unknown, or it holds an unknown syllable), unigrams first (one per
+        token), then bigrams, then trigrams, as :meth:`_by_gram` lays out."""
+        if self._dense is not None:
+            k = ids * (self._base + 1)
+            if self.n_max >= 2:
+                return self._dense[np.concatenate((k + self._base, k[:-1] + ids[1:]))]
+            return self._dense[k + self._base]
+        B = self._base
+        ok = ids > 0
+        keys, valid = [ids], [ok]
+        if self.n_max >= 2:
+            k2 = ids[:-1] * B + ids[1:]
+            ok2 = ok[:-1] & ok[1:]
+            keys.append(k2), valid.append(ok2)
+            if self.n_max >= 3:
+                keys.append(k2[:-1] * B + ids[2:]), valid.append(ok2[:-1] & ok[2:])
+        k, ok = np.concatenate(keys), np.concatenate(valid)
+        u = np.full(len(k), -1, dtype=np.int64)
+        if len(self._ukeys) and ok.any():
+            kk = k[ok]
+            pos = np.minimum(np.searchsorted(self._ukeys, kk), len(self._ukeys) - 1)
+            u[np.flatnonzero(ok)] = np.where(self._ukeys[pos] == kk, pos, -1)
+        return u
+
+    def _by_gram(self, x: np.ndarray, last: bool = False) -> np.ndarray:
+        """A per-token array read at the first (``last``: the last) token of
+        each n-gram, in the layout of :meth:`_gram_union`."""
+        if self.n_max == 1:
+            return x
+        return np.concatenate([x[k:] if last else x[:len(x) - k] for k in range(self.n_max)])
 
     # -- tokens and n-gram hits ------------------------------------------------
     def _ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Syllable ids of the tokens of ``texts`` end to end, and the number
         of tokens of each text.  The text is cut at white space (``str.split``,
         a C loop) and each chunk (``tỉnh,``, ``(HĐND)``) is looked up in a
-        dictionary that remembers the ids of its ``\\w+`` tokens
-        (:class:`_RawIds`): the regex and the normalisation run once per
-        distinct chunk, not once per token.  Same tokens as :func:`tokens`,
-        since no ``\\w+`` token contains white space."""
-        get = self._raw_ids.__getitem__
-        acc: list[int] = []
-        lens = np.zeros(len(texts), dtype=np.int64)
-        for i, t in enumerate(texts):
-            if t:
-                n = len(acc)
-                acc.extend(chain.from_iterable(map(get, t.split())))
-                lens[i] = len(acc) - n
-        return np.array(acc, dtype=np.int64), lens
+        dictionary that remembers the ids of its ``\\w+`` tokens as packed
+        32-bit integers (:class:`_RawIds`): the regex and the normalisation
+        run once per distinct chunk, not once per token, and the ids of a
+        text are one ``bytes.join``, no Python integer per token.  Same tokens
+        as :func:`tokens`, since no ``\\w+`` token contains white space."""
+        parts = [self._packed(t) if t else b"" for t in texts]
+        lens = np.array([len(x) >> 2 for x in parts], dtype=np.int64)
+        return np.frombuffer(b"".join(parts), dtype=np.int32).astype(np.int64), lens
+
+    def _packed(self, text: str) -> bytes:
+        return b"".join(map(self._raw_ids.__getitem__, text.split()))
 
     def _grams(self, ids: np.ndarray, tok_run: np.ndarray, tok_block: np.ndarray,
                with_pos: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -308,29 +366,18 @@ class Featurizer:
         hit, cols = self._lookup(k)
         return seg[st[hit]], cols
 
-    def one_row(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(columns, values) of one row from the keys of all its n-grams: the
-        same numbers as :meth:`tfidf`.  Looked up first (most n-grams are not
-        in the vocabulary), then counted with one ``bincount`` over the small
-        vocabulary instead of a sort: fewer NumPy calls, which is what costs
-        here."""
-        hit, c = self._lookup(k)
-        tf = np.bincount(c, minlength=self.n_features)
-        c = np.flatnonzero(tf)
-        val = np.log(tf[c]) + 1.0
-        val *= self.idf[c]
-        cb = self.col_block[c]
-        sq = np.bincount(cb, weights=val * val, minlength=len(self.blocks))
-        sq[sq == 0] = 1.0
-        val *= (self.block_weight / np.sqrt(sq))[cb]
-        return c, val
-
     def tfidf(self, rows: np.ndarray, cols: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, column, value) sorted by row then column: sublinear TF × IDF,
         L2-normalised within each block of each row, times the block weight."""
-        F = max(self.n_features, 1)
-        u, tf = np.unique(rows * F + cols, return_counts=True)
-        r, c = u // F, u % F
+        S = max(self.n_features - 1, 1).bit_length()  # (row, column) in one integer, column in the low bits
+        key = np.sort((rows << S) | cols)  # np.unique(return_counts=True) without its overhead
+        first = np.empty(len(key) + 1, dtype=bool)
+        first[0] = first[-1] = True
+        np.not_equal(key[1:], key[:-1], out=first[1:-1])
+        at = np.flatnonzero(first)
+        tf = np.diff(at)
+        key = key[at[:-1]]
+        r, c = key >> S, key & ((1 << S) - 1)
         val = (np.log(tf) + 1.0) * self.idf[c]
         nb = max(len(self.blocks), 1)
         cb = self.col_block[c]
@@ -366,52 +413,60 @@ class Featurizer:
     # -- a document and its items --------------------------------------------
     def document_and_items(self, blocks: dict[str, str], items) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """Rows for a document (row 0) and every node of its item tree (rows
-        1…, pre-order), in one pass over the text.
+        1…, pre-order) as CSR parts (indptr, indices, data) and the number of
+        rows; see :meth:`document_and_item_rows`."""
+        c0, v0, r, c, v, n_items = self.document_and_item_rows(blocks, items)
+        indptr = np.concatenate(([0], len(c0) + np.searchsorted(r, np.arange(n_items + 1))))
+        return indptr.astype(np.int64), np.concatenate((c0, c)), np.concatenate((v0, v)), 1 + n_items
+
+    def document_and_item_rows(self, blocks: dict[str, str], items) -> tuple[np.ndarray, ...]:
+        """The document's row (columns, values) and the rows of the nodes of
+        its item tree (node number in pre-order, column, value; sorted by
+        node then column), and the number of nodes, in one pass over the
+        text.
 
         A node is read as a small document (:func:`item_blocks`): its own
         text as the title, its text plus its sub-items as the body, without
-        n-grams across node boundaries.  The
-        body is tokenised once: it is cut at the places where the item texts
-        occur in it (in pre-order, each after the previous one, at word
-        boundaries), the pieces are tokenised in one go, the body row takes
-        every n-gram of the uncut body and a node takes the n-grams lying
-        inside its own piece, as body n-grams credited to the node and all
-        its ancestors and as title n-grams credited to the node alone.
-        An item whose text is not found verbatim in the body is tokenised on
-        its own.  Returns CSR parts and the number of rows."""
-        texts: list[str] = []
-        s_block: list[int] = []
-        s_run: list[int] = []
-        s_node: list[int] = []   # item node of a segment, -1 for none
-        s_doc: list[bool] = []   # the segment belongs to the document row
+        n-grams across node boundaries.  The body is tokenised once: it is
+        cut at the places where the item texts occur in it (in pre-order,
+        each after the previous one, at word boundaries), and all the texts
+        go into one stream of syllable ids, with an unknown id between texts
+        so that no n-gram crosses two of them (the pieces of the body are not
+        separated: the document row reads the body whole).  Every n-gram of
+        the stream is looked up once in the table shared by the blocks
+        (:meth:`_gram_union`); the document row takes the hits of its texts
+        in their own blocks; a node takes the hits whose first and last
+        tokens lie in its own piece, as body n-grams credited to the node and
+        all its ancestors and as title n-grams credited to the node alone.
+        An item whose text is not found verbatim in the body is put in the
+        stream on its own, after the document's texts, in no block of the
+        document row."""
+        packed = self._packed
+        nb = len(self.blocks)
+        chunks: list[bytes] = []  # packed syllable ids, end to end
+        c_blk: list[int] = []     # block of each chunk for the document row, nb for none
+        c_node: list[int] = []    # item node of each chunk, -1 for none
         body_no = self.block_no.get("body")
-        for b in self.blocks:
-            if b.name != "body" and blocks.get(b.name):
-                texts.append(blocks[b.name]), s_block.append(self.block_no[b.name])
-                s_run.append(len(s_run)), s_node.append(-1), s_doc.append(True)
-        anc: list[list[int]] = []
+        for bno, b in enumerate(self.blocks):
+            t = blocks.get(b.name)
+            if bno != body_no and t:
+                chunks += (packed(t), _SEP)
+                c_blk += (bno, bno)
+                c_node += (-1, -1)
         nodes: list = []
+        parent: list[int] = []  # of each node, -1 for a top-level one
         if body_no is not None:
-            stack: list[int] = []
+            def walk(its, up: int) -> None:
+                for it in its:
+                    parent.append(up)
+                    nodes.append(it)
+                    if it.children:
+                        walk(it.children, len(nodes) - 1)
 
-            def walk(it, depth: int) -> None:
-                del stack[depth:]
-                stack.append(len(anc))
-                anc.append(list(stack))
-                nodes.append(it)
-                for ch in it.children:
-                    walk(ch, depth + 1)
-
-            for it in items:
-                walk(it, 0)
+            walk(items, -1)
             body = blocks.get("body") or ""
-            run = len(s_run)
             alone: list[int] = []
             pos = 0
-
-            def piece(t: str, node: int) -> None:
-                texts.append(t), s_block.append(body_no), s_run.append(run), s_node.append(node), s_doc.append(True)
-
             for j, it in enumerate(nodes):
                 t = it.text
                 k = body.find(t, pos) if t else -1
@@ -419,46 +474,72 @@ class Featurizer:
                     alone.append(j)
                     continue
                 if k > pos:
-                    piece(body[pos:k], -1)
-                piece(t, j)
+                    chunks.append(packed(body[pos:k])), c_blk.append(body_no), c_node.append(-1)
+                chunks.append(packed(t)), c_blk.append(body_no), c_node.append(j)
                 pos = k + len(t)
             if pos < len(body):
-                piece(body[pos:], -1)
+                chunks.append(packed(body[pos:])), c_blk.append(body_no), c_node.append(-1)
             for j in alone:
-                texts.append(nodes[j].text), s_block.append(body_no), s_run.append(len(s_run))
-                s_node.append(j), s_doc.append(False)
-        n_rows = 1 + len(anc)
-        ids, lens = self._ids(texts)
-        seg = np.repeat(np.arange(len(texts), dtype=np.int64), lens)
-        tok_blk = np.asarray(s_block, dtype=np.int64)[seg]
-        n_doc = int(lens[:sum(s_doc)].sum())  # the document's segments come first
-        k, _ = self._grams(ids[:n_doc], np.asarray(s_run, dtype=np.int64)[seg[:n_doc]], tok_blk[:n_doc], False)
-        c0, v0 = self.one_row(k)
-        if not anc:
-            return np.array([0, len(c0)], dtype=np.int64), c0, v0, 1
-        # item nodes: n-grams inside one piece, credited to the node and its
-        # ancestors (body block), and to the node alone (title block)
-        k, st = self._grams(ids, seg, tok_blk)
-        node_of = np.asarray(s_node, dtype=np.int64)[seg[st]]
-        mine = node_of >= 0
-        hit, ci = self._lookup(k[mine])
-        node = node_of[mine][hit]
+                chunks += (_SEP, packed(nodes[j].text))
+                c_blk += (nb, nb)
+                c_node += (-1, j)
+        ids = np.frombuffer(b"".join(chunks), dtype=np.int32).astype(np.int64)
+        lens = [len(x) >> 2 for x in chunks]
+        u = self._gram_union(ids)
+        col = self._ucol[self._by_gram(np.repeat(c_blk, lens)), u]
+        c0, v0 = self._one_row(col[col >= 0])
+        if not nodes:
+            return c0, v0, _EMPTY, _EMPTY, _EMPTY_F, 0
+        tok_node = np.repeat(c_node, lens)
+        node = self._by_gram(tok_node)
+        mine = node >= 0
+        mine &= node == self._by_gram(tok_node, last=True)
+        node, u = node[mine], u[mine]
+        cb = self._ucol[body_no, u]
+        ok = cb >= 0
+        # a body hit counts for the node and each of its ancestors
+        up, cb = node[ok], cb[ok]
+        rows, cols = [up], [cb]
+        if max(parent) >= 0:
+            par = np.array(parent, dtype=np.int64)
+            up = par[up]
+            while True:
+                has = up >= 0
+                if not has.any():
+                    break
+                up, cb = up[has], cb[has]
+                rows.append(up), cols.append(cb)
+                up = par[up]
         title_no = self.block_no.get("title")
         if title_no is not None:
-            hit_t, ct = self._lookup(k[mine] + (title_no - body_no) * self._span)
-            own = node_of[mine][hit_t]
-        else:
-            own, ct = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        n_anc = np.array([len(x) for x in anc], dtype=np.int64)
-        flat = np.array([a for x in anc for a in x], dtype=np.int64)
-        ptr = np.concatenate([[0], np.cumsum(n_anc)[:-1]])
-        reps = n_anc[node]
-        idx = np.repeat(np.arange(len(node)), reps)
-        within = np.arange(len(idx)) - np.repeat(np.cumsum(reps) - reps, reps)
-        r, c, v = self.tfidf(np.concatenate([flat[ptr[node[idx]] + within], own]),
-                             np.concatenate([ci[idx], ct]), len(anc))
-        indptr = np.concatenate([[0], len(c0) + np.searchsorted(r, np.arange(len(anc) + 1))])
-        return indptr.astype(np.int64), np.concatenate([c0, c]), np.concatenate([v0, v]), n_rows
+            ct = self._ucol[title_no, u]
+            ok = ct >= 0
+            rows.append(node[ok]), cols.append(ct[ok])
+        r, c, v = self.tfidf(np.concatenate(rows), np.concatenate(cols), len(nodes))
+        return c0, v0, r, c, v, len(nodes)
+
+    def _one_row(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, values) of one row from the column of every n-gram hit:
+        the numbers :meth:`tfidf` gives, counted with one ``bincount`` over
+        the small vocabulary instead of a sort."""
+        if self.n_features > 1 << 16:
+            _, c, val = self.tfidf(np.zeros(len(cols), dtype=np.int64), cols, 1)
+            return c, val
+        tf = np.bincount(cols, minlength=self.n_features)
+        c = np.flatnonzero(tf)
+        val = np.log(tf[c]) + 1.0
+        val *= self.idf[c]
+        cb = self.col_block[c]
+        sq = np.bincount(cb, weights=val * val, minlength=len(self.blocks))
+        val *= self.block_weight[cb] / np.sqrt(sq[cb])
+        return c, val
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+_EMPTY_F = np.zeros(0, dtype=np.float64)
+_EMPTY.setflags(write=False)
+_EMPTY_F.setflags(write=False)
+_SEP = bytes(4)  # one unknown syllable: no n-gram crosses it
 
 
 def _word_char(c: str) -> bool:
@@ -472,15 +553,16 @@ def _cut_ok(text: str, i: int) -> bool:
 
 class _RawIds(dict):
     """A white-space-free chunk of raw text → the syllable ids of its ``\\w+``
-    tokens (0 = unknown), filled on first sight (lower-cased, normalised with
-    :func:`_norm`); stops remembering at 500,000 chunks."""
+    tokens (0 = unknown) packed as native 32-bit integers, filled on first
+    sight (lower-cased, normalised with :func:`_norm`); stops remembering at
+    500,000 chunks."""
 
     def __init__(self, syl: dict[str, int]):
         super().__init__()
         self.syl = syl
 
-    def __missing__(self, chunk: str) -> tuple[int, ...]:
-        ids = tuple(self.syl.get(_norm(t), 0) for t in _TOKEN.findall(chunk.lower()))
+    def __missing__(self, chunk: str) -> bytes:
+        ids = array("i", [self.syl.get(_norm(t), 0) for t in _TOKEN.findall(chunk.lower())]).tobytes()
         if len(self) < 500_000:
             self[chunk] = ids
         return ids
