@@ -111,3 +111,45 @@ def test_model_file_round_trip_and_trust(model, tmp_path):
     junk = tmp_path / "junk.skops"
     junk.write_bytes(b"not a zip")
     assert D.default_model(junk) is None
+
+
+def test_leader_dots_and_a_big_colon_are_not_digits():
+    # round marks up to a third of the height: the colon before the blank,
+    # the dots of a dotted leader after it; neither joins a digit
+    img = written("28")
+    d = ImageDraw.Draw(img)
+    d.ellipse((2, 28, 10, 36), fill=20)                  # a bold colon dot, close to the 2
+    for x in range(img.width - 30, img.width - 2, 9):
+        d.ellipse((x, 50, x + 5, 55), fill=20)            # leader dots on the base line
+    assert len(D.blobs(D.ink_mask(img))) == 2
+
+
+def test_variants_are_small_changes_of_the_same_ink():
+    m = D.ink_mask(written("4"))
+    vs = D.variants(m)
+    assert len(vs) == 7 and all(v.dtype == bool and v.any() for v in vs)
+    assert vs[0] is m and vs[1].sum() > m.sum() > vs[2].sum()
+
+
+def test_two_digits_run_together_read_as_not_a_digit(model):
+    # the reject class: a pair of pen-drawn digits in one blob, as a missed
+    # cut leaves them, is not read as one digit
+    from pipeline.ingest.digits_train import draw
+    rng = np.random.default_rng(123)
+    rejected = 0
+    for _ in range(20):
+        a, b = draw(int(rng.integers(10)), rng), draw(int(rng.integers(10)), rng)
+        pair = np.hstack([a[:, a.any(axis=0)], b[:, b.any(axis=0)]])
+        rejected += D._classify(model, [pair])[0].argmax() == D.REJECT
+    assert rejected >= 16
+    r = D.read(written("28"), model)
+    assert r is not None and "?" not in r.text
+
+
+def test_a_reading_stands_alone_only_when_sure_and_whole(model):
+    r = D.read(written("08"), model)
+    assert r is not None and r.text == "08" and r.alone(model)
+    assert not D.Reading("08", r.conf, r.probs, clipped=True).alone(model)
+    assert not D.Reading("08", model.solo - 0.01, [1.0, model.solo - 0.01]).alone(model)
+    assert not D.Reading("0?", 0.0, [1.0, 0.0]).confident(model)
+    assert model.threshold <= model.solo < 1.0

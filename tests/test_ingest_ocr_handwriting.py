@@ -100,10 +100,81 @@ def test_handwriting_overrides_the_page_reading():
 def test_gaps_between_labels_from_char_boxes():
     text = "Số:⁄44 /CT-UBND"
     boxes = [(i * 10, 0, i * 10 + 9, 20) if c != " " else None for i, c in enumerate(text)]
-    assert H._gaps(text, boxes) == [("serial", 29, 70)]          # after "Số:", before "/"
+    assert H._gaps(text, boxes) == [("serial", 20, 70)]          # from the colon, before "/"
     text = "ngày 11 tháng 5 năm 2021"
     boxes = [(i * 10, 0, i * 10 + 9, 20) if c != " " else None for i, c in enumerate(text)]
     assert H._gaps(text, boxes) == [("day", 39, 80), ("month", 129, 160)]
+
+
+def test_a_label_letter_that_swallowed_the_day_is_cut_back():
+    # "ngày20tháng": Tesseract's box of the "y" runs over the handwritten 20
+    text = "ngày tháng 3 năm 2018"
+    boxes = [(i * 10, 0, i * 10 + 9, 20) if c != " " else None for i, c in enumerate(text)]
+    boxes[3] = (30, 0, 75, 20)                                   # "y" four letters wide
+    gaps = dict((k, (a, b)) for k, a, b in H._gaps(text, boxes))
+    # the printed width of "tháng": 49 px as read, 29 / 0.74 from "năm" (the
+    # narrower); the y ends a letter's width after its left edge
+    ref = min(49, 29 / H.NAM_THANG)
+    assert gaps["day"] == (30 + int(H.LETTER * ref), 50)
+    assert H._label_end(boxes, 3, 0.0) == 75                     # no reference: the box as read
+    assert H._label_end([(0, 0, 9, 20)], 0, 49.0) == 9           # a letter's width: as read
+
+
+def test_number_row_found_with_the_pen_glued_to_the_label():
+    # "Sôx⁄t†  /CT-UBND" in the header, "số 11/CT-TTg" lower in the body
+    words = [((1, 1, 1), "Sôx⁄t†", (480, 480, 620, 524), 14.0), ((1, 1, 1), "/CT-UBND", (660, 482, 910, 521), 72.0),
+             ((1, 1, 1), "ngày", (1520, 509, 1680, 560), 2.0), ((1, 1, 1), "tháng", (1700, 509, 1830, 559), 96.0),
+             ((1, 1, 1), "5", (1844, 510, 1868, 548), 92.0), ((1, 1, 1), "năm", (1883, 513, 1973, 549), 94.0),
+             ((1, 1, 1), "2021", (1990, 510, 2091, 549), 90.0),
+             ((2, 1, 1), "số", (1045, 1036, 1100, 1101), 93.0), ((2, 1, 1), "11/CT-TTg", (1110, 1036, 1383, 1101), 87.0)]
+    rows = H.header_rows(words, 3500)
+    assert (480, 480, 910, 524) in rows and not any(r[1] > 1000 for r in rows)
+    # a word like the label with no "/ABC" after it is no number row
+    assert not H.header_rows([((1, 1, 1), "Sở", (480, 480, 560, 524), 90.0),
+                              ((1, 1, 1), "Tài", (580, 480, 660, 524), 90.0)], 3500)
+
+
+class _Sure:
+    """A stand-in reading of the digit model."""
+
+    def __init__(self, text, conf, alone):
+        self.text, self.conf, self._alone = text, conf, alone
+
+    def confident(self):
+        return True
+
+    def alone(self):
+        return self._alone
+
+
+def _readers(monkeypatch, tesseract: dict, model):
+    from pipeline.ingest import digits
+    monkeypatch.setattr(H, "_run", lambda img, lang, psm, config, out: tesseract.get(lang + psm, ""))
+    monkeypatch.setattr(digits, "read", lambda crop: model)
+
+
+def _tsv(text: str, conf: float) -> str:
+    head = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+    return head + f"\n5\t1\t1\t1\t1\t1\t0\t0\t10\t10\t{conf}\t{text}"
+
+
+def test_the_digit_model_alone_and_against_the_others(monkeypatch):
+    crop = Image.new("L", (120, 60), 255)
+    ImageDraw.Draw(crop).line([(50, 5), (52, 55)], fill=0, width=4)
+    # sure alone: taken with no other reader
+    _readers(monkeypatch, {}, _Sure("11", 0.95, True))
+    assert H.read_digits(crop) == ("11", 95.0)
+    # confident but not sure alone: needs a second reader
+    _readers(monkeypatch, {}, _Sure("11", 0.7, False))
+    assert H.read_digits(crop)[0] is None
+    _readers(monkeypatch, {"eng7": _tsv("11", 50)}, _Sure("11", 0.7, False))
+    assert H.read_digits(crop)[0] == "11"
+    # two Tesseract set-ups agreeing against a sure model: nothing is taken
+    _readers(monkeypatch, {"eng7": _tsv("44", 90), "vie7": _tsv("44", 90)}, _Sure("11", 0.95, True))
+    assert H.read_digits(crop)[0] is None
+    # one set-up against a sure model: the model
+    _readers(monkeypatch, {"eng7": _tsv("44", 90)}, _Sure("11", 0.95, True))
+    assert H.read_digits(crop)[0] == "11"
 
 
 def test_ink_drops_specks_and_finds_nothing_in_a_clean_blank():

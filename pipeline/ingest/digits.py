@@ -8,7 +8,13 @@ of a ``5``, joins the digit it overlaps; a component wider than a digit is
 cut where the recogniser reads the pieces best), every digit is deslanted by
 its moments, scaled into 20×20 and centred in 28×28 like MNIST, described by
 gradient-orientation histograms and a 14×14 thumbnail, and classified by a
-small multi-layer perceptron trained with scikit-learn.
+small multi-layer perceptron trained with scikit-learn.  The perceptron has
+an eleventh class, *not one digit* (two digits run together, a printed
+letter of the label, a scribble): such a shape reads as ``?`` and the
+string is never plausible.  A digit's probability is the mean over seven
+slightly altered copies of it (test-time augmentation, :func:`variants`):
+real hands that the synthetic training data do not cover well give
+readings that move with a pixel of pen or a few degrees of slant.
 
 The model (``models/digits.skops``) is trained offline by
 ``python -m pipeline.ingest.digits --train`` on scikit-learn's bundled
@@ -39,7 +45,8 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2       # 2: an eleventh output, "not one digit", and the ``solo`` threshold
+REJECT = 10
 MODEL_NAME = "digits.skops"
 MODELS_DIR = Path(__file__).resolve().parent.parent.parent / "models"
 SIZE = 28               # the normalised digit image, MNIST-like
@@ -132,7 +139,10 @@ def blobs(mask: np.ndarray) -> list[_Blob]:
     tall = max(c.h for c in comps)
     main = sorted((c for c in comps if c.h >= 0.45 * tall), key=lambda c: c.x0)
     # a dot of a dotted leader or a colon: small both ways (a bar or a flag is long)
-    minor = [c for c in comps if c.h < 0.45 * tall and max(c.h, c.w) >= 0.22 * tall]
+    # — a round mark up to a third of the height is a dot too (a colon glued to
+    # the blank, the leader dots of ``2678……``), never part of a digit
+    minor = [c for c in comps if c.h < 0.45 * tall and max(c.h, c.w) >= 0.22 * tall
+             and not (max(c.h, c.w) < 0.35 * tall and 0.5 <= c.h / max(1, c.w) <= 2.0)]
     band0, band1 = min(c.y0 for c in main), max(c.y1 for c in main)
     for c in minor:
         if c.y1 < band0 - 0.3 * tall or c.y0 > band1 + 0.3 * tall:
@@ -245,6 +255,7 @@ class DigitModel:
     temperature: float = 1.0
     threshold: float = 0.9  # a digit read at least this surely is "confident"
     meta: dict = field(default_factory=dict)
+    solo: float = 0.99      # … and at least this surely may stand without another reader agreeing
 
     def proba(self, feats: np.ndarray) -> np.ndarray:
         x = (np.asarray(feats, np.float32) - self.mean) / self.scale
@@ -260,7 +271,8 @@ class DigitModel:
     def state(self) -> dict:
         return {"format": MODEL_FORMAT, "mean": self.mean.astype(np.float32), "scale": self.scale.astype(np.float32),
                 "weights": [[W.astype(np.float32), b.astype(np.float32)] for W, b in self.weights],
-                "temperature": float(self.temperature), "threshold": float(self.threshold), "meta": self.meta}
+                "temperature": float(self.temperature), "threshold": float(self.threshold), "meta": self.meta,
+                "solo": float(self.solo)}
 
     @classmethod
     def from_state(cls, st: dict) -> "DigitModel":
@@ -268,7 +280,7 @@ class DigitModel:
             raise ValueError(f"digit model format {st.get('format')!r}, expected {MODEL_FORMAT}")
         return cls(np.asarray(st["mean"], np.float32), np.asarray(st["scale"], np.float32),
                    [(np.asarray(W, np.float32), np.asarray(b, np.float32)) for W, b in st["weights"]],
-                   float(st["temperature"]), float(st["threshold"]), dict(st.get("meta", {})))
+                   float(st["temperature"]), float(st["threshold"]), dict(st.get("meta", {})), float(st["solo"]))
 
     def save(self, path: Path) -> None:
         import skops.io as sio
@@ -311,10 +323,12 @@ def default_model(path: Optional[Path] = None) -> Optional[DigitModel]:
 
 @dataclass
 class Reading:
-    """Digits read from a cut-out: the string, its confidence (the least
-    sure digit's calibrated probability), each digit's probability, and
-    whether ink runs off the cut-out's left or right edge (a digit cut in
-    two, or one left outside: the string may lack a digit)."""
+    """Digits read from a cut-out: the string (``?`` for a shape the model
+    reads as not one digit), its confidence (the least sure digit's
+    probability, averaged over slightly altered copies of it, see
+    :func:`_sure`), each digit's probability, and whether ink runs off the
+    cut-out's left or right edge (a digit cut in two, or one left outside:
+    the string may lack a digit)."""
 
     text: str
     conf: float
@@ -322,10 +336,19 @@ class Reading:
     clipped: bool = False
 
     def confident(self, model: Optional[DigitModel] = None) -> bool:
-        """Sure enough to count as a reading of its own: every digit at
-        least at the model's threshold, none cut by the edge."""
+        """Sure enough to count as a reading of its own, one that another
+        reader must agree with: every digit at least at the model's
+        threshold, none cut by the edge."""
         model = model or default_model()
-        return bool(self.text) and not self.clipped and model is not None and self.conf >= model.threshold
+        return bool(self.text) and self.text.isdigit() and not self.clipped and model is not None \
+            and self.conf >= model.threshold
+
+    def alone(self, model: Optional[DigitModel] = None) -> bool:
+        """Sure enough to be taken with no other reader agreeing: every digit
+        at least at the model's ``solo`` threshold (99.9 % right on held-out
+        shapes), none cut by the edge."""
+        model = model or default_model()
+        return self.confident(model) and self.conf >= model.solo
 
 
 def _classify(model: DigitModel, masks: Sequence[np.ndarray]) -> np.ndarray:
@@ -352,7 +375,7 @@ def _split(model: DigitModel, m: np.ndarray, height: int) -> list[np.ndarray]:
             seg = m[:, a:b]
             if not seg.any():
                 continue
-            p = float(_classify(model, [seg]).max())
+            p = float(_classify(model, [seg])[0, :REJECT].max())    # read as some digit
             score = best[i][0] + math.log(max(p, 1e-6)) - (0.0 if b - a <= 1.1 * height else 5.0)
             if j not in best or score > best[j][0]:
                 best[j] = (score, best[i][1] + [(a, b)])
@@ -399,7 +422,29 @@ def _read(crop, model: DigitModel) -> Optional[Reading]:
     digits = segment(mask, model, bs)
     if not digits or len(digits) > MAX_DIGITS:
         return None
-    p = _classify(model, digits)
+    p = np.stack([_sure(model, d) for d in digits])
     labels = p.argmax(axis=1)
-    probs = [float(v) for v in p.max(axis=1)]
-    return Reading("".join(str(int(d)) for d in labels), min(probs), probs, clipped)
+    probs = [0.0 if d == REJECT else float(v) for d, v in zip(labels, p.max(axis=1))]
+    return Reading("".join("?" if d == REJECT else str(int(d)) for d in labels), min(probs), probs, clipped)
+
+
+def variants(m: np.ndarray) -> list[np.ndarray]:
+    """A digit's ink and six slightly altered copies: a pixel thicker and
+    thinner, turned 7° either way, 20 % narrower and 10 % wider."""
+    from scipy import ndimage
+
+    out = [m, ndimage.binary_dilation(m)]
+    thin = ndimage.binary_erosion(m)
+    out.append(thin if thin.sum() >= 0.3 * m.sum() else m)
+    for angle in (-7, 7):
+        out.append(ndimage.rotate(m.astype(np.float32), angle, reshape=True, order=1) > 0.5)
+    for sx in (0.8, 1.1):       # (much wider, a digit starts to look like two run together)
+        out.append(ndimage.zoom(m.astype(np.float32), (1, sx), order=1) > 0.5)
+    return [v for v in out if v.any()]
+
+
+def _sure(model: DigitModel, m: np.ndarray) -> np.ndarray:
+    """The class probabilities of one digit, averaged over :func:`variants`:
+    a reading that a pixel of pen or a few degrees of slant would change is
+    not a sure one (test-time augmentation)."""
+    return _classify(model, variants(m)).mean(axis=0)

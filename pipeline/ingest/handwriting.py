@@ -12,7 +12,14 @@ English and the Vietnamese model, one line and one word).
 
 What comes back is accepted only when the readings agree, each is confident
 and the value is plausible (a day 1–31, a month 1–12, a serial of one to six
-digits); otherwise the field stays blank and the caller warns.  A wrong
+digits); otherwise the field stays blank and the caller warns.  The
+handwritten-digit model of :mod:`.digits` is one of the readers; it is taken
+alone when it is surer than its ``solo`` threshold (every digit, averaged
+over slightly altered copies of it, and no ink cut by the cut-out's edge),
+and a reading it surely contradicts is dropped.  A label that Tesseract read
+with the pen strokes glued to it (``Sôx⁄t†``, a ``y`` box running over the
+day) is still found: the glued label by its first letters, the swallowed
+blank by the label letter's width against the printed ``tháng``.  A wrong
 serial is worse than an empty one: Vietnamese hands write ``1`` with a long
 lead-in stroke and ``7`` with a bar, which Tesseract's printed-text models
 read as ``4``; such readings rarely agree across the set-ups and are dropped.
@@ -54,7 +61,7 @@ class Field:
 
 _NUMBER_LABEL = re.compile(r"^[SsŠ][ốôoóòõọồổỗộéèeơớờ0ỐÔOÓÉ]{0,2}\s*[:;.,„“\"']?")
 _SUFFIX = re.compile(r"/\s?(?=[A-ZĐÐ])")
-_DATE = re.compile(r"ng[àaăâá]?[yYWvu]")
+_DATE = re.compile(r"ng[àaăâá]?[yYWvuUV]")
 _THANG = re.compile(r"th[áaà]ng", re.I)
 _NAM = re.compile(r"n[ăaâ]m", re.I)
 
@@ -147,17 +154,25 @@ def read_digits(crop, page: Optional[str] = None) -> tuple[Optional[str], float]
         text = "".join(w for w, _ in words)
         votes.setdefault(text, []).append(min(c for _, c in words))
     # the handwritten-digit model (digits.py): one more reader when confident,
-    # and like the page, any reader that agrees with it is enough
+    # and like the page, any reader that agrees with it is enough; when it is
+    # surer still it stands alone, and nothing it contradicts is taken
     from .digits import read as read_hand
     mine = read_hand(crop)
     sure = mine.text if mine is not None and mine.confident() else None
+    alone = sure if sure and mine.alone() else None
     if sure:
         votes.setdefault(sure, []).append(100.0 * mine.conf)
     if not votes:
         return None, 0.0
     best, confs = max(votes.items(), key=lambda kv: (len(kv[1]), min(kv[1])))
+    if alone and best != alone:
+        if len(confs) >= 2:         # two readers against a sure model: nobody is trusted
+            return None, max(max(c) for c in votes.values())
+        return alone, 100.0 * mine.conf
     if len(confs) >= 2 and (min(confs) >= MIN_CONF or -1.0 in confs or best == sure):
         return best, max(0.0, min(c for c in confs))
+    if alone:
+        return alone, 100.0 * mine.conf
     return None, max(max(c) for c in votes.values())
 
 
@@ -176,27 +191,58 @@ def _span_box(boxes, i: int, j: int):
     return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs)) if bs else None
 
 
+SWALLOWED = 0.3      # a label's last letter wider than this × ``tháng`` took in pen strokes
+LETTER = 0.26        # … and is cut this far (× ``tháng``) from its left edge (``y``, ``g``: about 0.24)
+NAM_THANG = 0.74     # ``năm`` is about this wide against ``tháng`` in the usual faces
+
+
+def _label_end(boxes, i: int, ref: float) -> Optional[int]:
+    """Where the label whose last character is at ``i`` ends: that
+    character's right edge, unless its box is wider than a letter can be
+    (Tesseract glued the handwritten digits that touch it to it: ``ngày20``),
+    then a letter's width from its left edge.  ``ref``: the width of the
+    printed ``tháng`` on the row."""
+    b = boxes[i] if 0 <= i < len(boxes) else None
+    if b is None:
+        return None
+    if ref > 0 and b[2] - b[0] > SWALLOWED * ref:
+        return int(b[0] + LETTER * ref)
+    return b[2]
+
+
 def _gaps(text: str, boxes) -> list[tuple[str, int, int]]:
     """The blanks of a row read with char boxes: ``(kind, x0, x1)`` in the
-    row crop's pixels, between a printed label and what follows it."""
+    row crop's pixels, between a printed label and what follows it.  The
+    serial's blank starts at the left edge of the colon (a ``1``'s lead-in
+    stroke often reaches back over it; the colon's dots are dropped with the
+    specks); a date label whose last letter swallowed the digits is cut
+    back to a letter's width (:func:`_label_end`)."""
     out = []
     m = _NUMBER_LABEL.match(text)
     s = _SUFFIX.search(text, m.end()) if m and m.group(0).strip()[:1] in "SsŠ" and len(m.group(0).strip()) >= 2 else None
     if m and s:
-        a, b = _span_box(boxes, 0, m.end()), _span_box(boxes, s.start(), s.start() + 1)
+        label = m.group(0).rstrip()
+        a, b = _span_box(boxes, 0, len(label)), _span_box(boxes, s.start(), s.start() + 1)
+        colon = boxes[len(label) - 1] if label[-1:] in ":;.,„“\"'" else None
         if a and b:
-            out.append(("serial", a[2], b[0]))
+            out.append(("serial", colon[0] if colon else a[2], b[0]))
     d = _DATE.search(text)
     t = _THANG.search(text, d.end()) if d else None
     n = _NAM.search(text, t.end()) if t else None
     if d and t:
-        a, b = _span_box(boxes, d.start(), d.end()), _span_box(boxes, t.start(), t.start() + 1)
-        if a and b:
-            out.append(("day", a[2], b[0]))
+        tb, nb = _span_box(boxes, t.start(), t.end()), _span_box(boxes, n.start(), n.end()) if n else None
+        ref = 0.0
+        if tb:
+            ref = tb[2] - tb[0]
+            if nb:      # ``tháng`` itself may have swallowed the month's digits
+                ref = min(ref, (nb[2] - nb[0]) / NAM_THANG)
+        a, b = _label_end(boxes, d.end() - 1, ref), _span_box(boxes, t.start(), t.start() + 1)
+        if a is not None and b:
+            out.append(("day", a, b[0]))
         if n:
-            a, b = _span_box(boxes, t.start(), t.end()), _span_box(boxes, n.start(), n.start() + 1)
-            if a and b:
-                out.append(("month", a[2], b[0]))
+            a, b = _label_end(boxes, t.end() - 1, ref), _span_box(boxes, n.start(), n.start() + 1)
+            if a is not None and b:
+                out.append(("month", a, b[0]))
     return out
 
 
@@ -239,6 +285,8 @@ def read_row(img, box: tuple[int, int, int, int], words: list[Word] = ()) -> lis
 
 
 _LABEL_WORD = re.compile(r"^[SsŠ][ốôoóòõọồổỗộéèeơớờ0ỐÔOÓÉ]{1,2}(?:\W|$)")
+# the label with the pen strokes glued to it (``Sôx⁄t†``), first on its line
+_GLUED_LABEL = re.compile(r"^S[ốôoóòõọồổỗộéèeơớờ0]\S{0,8}$")
 _DATE_WORD = re.compile(r"^ng[àaăâá]?[yYWvu]", re.I)
 _SUFFIX_WORD = re.compile(r"/\s?[A-ZĐÐ]{1,6}(?:[-–][A-ZĐÐ]{1,8})*")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -257,7 +305,7 @@ def header_rows(words: list[Word], height: int) -> list[tuple[int, int, int, int
         i = 0
         while i < len(ws):
             t = ws[i][1]
-            if not seen_number and (_LABEL_WORD.match(t) or i == 0 and _SUFFIX_WORD.search(t)):
+            if not seen_number and (_LABEL_WORD.match(t) or i == 0 and (_SUFFIX_WORD.search(t) or _GLUED_LABEL.match(t))):
                 end = next((k for k in range(i, min(i + 4, len(ws))) if _SUFFIX_WORD.search(ws[k][1])), None)
                 if end is not None:
                     out.append(_union(ws[i:end + 1]))
