@@ -292,6 +292,44 @@ def test_document_and_items_match_the_plain_featurisation():
         assert np.allclose(got, _reference_rows(fz, d, r.items))
 
 
+def test_dense_lookup_matches_the_plain_featurisation():
+    """A bigram-only vocabulary takes the dense look-up table; its rows are
+    those of the plain path too, and those of the sorted look-up."""
+    import scipy.sparse as sparse
+    recs = [pipeline.parse_text(t) for t in (MEDICAL, LAND, EDUCATION_PLAN)]
+    docs = [record_blocks(r) for r in recs]
+    fz = Featurizer([BlockVectorizer.fit(n, [d[n] for d in docs], n_max=2, min_df=1)
+                     for n in ("title", "issuer", "bases", "refs", "body")])
+    assert fz._dense is not None
+    recs[2].items[0].children[1].text = "Bồi dưỡng giáo viên (văn bản khác)"  # not in the body any more
+    for r, d in zip(recs, docs):
+        indptr, indices, data, n = fz.document_and_items(d, r.items)
+        got = sparse.csr_matrix((data, indices, indptr), shape=(n, fz.n_features)).toarray()
+        assert np.allclose(got, _reference_rows(fz, d, r.items))
+        dense, fz._dense = fz._dense, None  # the sorted look-up, as for trigram models
+        try:
+            again = fz.document_and_items(d, r.items)
+        finally:
+            fz._dense = dense
+        assert all(np.array_equal(a, b) for a, b in zip(again[:3], (indptr, indices, data)))
+
+
+@needs_model
+def test_shipped_model_dense_and_sorted_lookups_agree():
+    m = load(MODEL)
+    fz = m.featurizer
+    for text in (MEDICAL, LAND, EDUCATION_PLAN, "zzqx wwkj", "Điều 1. " * 3):
+        r = pipeline.parse_text(text)
+        b = record_blocks(r)
+        p, nnz = m.document_and_items(b, r.items)
+        dense, fz._dense = fz._dense, None
+        try:
+            q, nnz2 = m.document_and_items(b, r.items)
+        finally:
+            fz._dense = dense
+        assert np.array_equal(p, q) and np.array_equal(nnz, nnz2) and len(p) == 1 + len(list(_walk(r.items)))
+
+
 def test_record_blocks_use_the_parsed_fields():
     rec = pipeline.parse_text(LAND)
     b = record_blocks(rec)

@@ -246,10 +246,10 @@ class Featurizer:
     def _init_union(self, keys: np.ndarray) -> None:
         """Tables for :meth:`document_and_items`: the distinct syllable keys of
         all blocks (a term's key without its block, ``(a·B + b)·B + c``), and
-        ``_ucol[block, u]``, the column of the ``u``-th of them in each block
-        (-1: not in that block; an extra last row for "no block" and an
-        extra last column for ``u = -1``, both all -1), so that one look-up
-        per n-gram serves every block.  When the n-grams are at most bigrams
+        ``_ucol[block, u]``, the column of the ``u``-th of them (counted
+        from 1; 0 is "unknown") in each block (-1: not in that block; an
+        extra last row for "no block" and column 0 are all -1), so that one
+        look-up per n-gram serves every block.  When the n-grams are at most bigrams
         and the table fits in 4 M entries (the shipped model: ~900
         syllables, 0.8 M entries), the look-up is a dense table indexed by
         ``a·(B+1) + b`` (a unigram is ``a·(B+1) + B``; every slot with an
@@ -259,25 +259,28 @@ class Featurizer:
         skey = keys - self.col_block.astype(np.int64) * self._span
         self._ukeys, inv = np.unique(skey, return_inverse=True)
         self._ucol = np.full((nb + 1, len(self._ukeys) + 1), -1, dtype=np.int64)
-        self._ucol[self.col_block, inv] = np.arange(self.n_features)
+        self._ucol[self.col_block, inv + 1] = np.arange(self.n_features)
+        self._ucol_flat = self._ucol.ravel()  # a view: row b starts at b * (len(_ukeys) + 1)
         self._dense = None
         M = B + 1
         if self.n_max <= 2 and B * M <= 1 << 22:
-            dense = np.full(B * M, -1, dtype=np.int16 if len(self._ukeys) < 1 << 15 else np.int32)
+            dense = np.zeros(B * M, dtype=np.int16 if len(self._ukeys) < (1 << 15) - 1 else np.int32)
             a, b = self._ukeys // B, self._ukeys % B
-            dense[np.where(a > 0, a * M + b, b * M + B)] = np.arange(len(self._ukeys))
+            dense[np.where(a > 0, a * M + b, b * M + B)] = np.arange(1, len(self._ukeys) + 1)
             self._dense = dense
 
     def _gram_union(self, ids: np.ndarray) -> np.ndarray:
-        """The index in the union table of every n-gram of ``ids`` (-1:
-        unknown, or it holds an unknown syllable), unigrams first (one per
-        token), then bigrams, then trigrams, as :meth:`_by_gram` lays out."""
-        if self._dense is not None:
+        """The number (from 1) in the union table of every n-gram of ``ids``
+        (0: unknown, or it holds an unknown syllable), unigrams first (one
+        per token), then bigrams, then trigrams, as :meth:`_by_gram` lays
+        out."""
+        if self._dense is not None:  # keys < 4 M: 32-bit arithmetic is enough
             k = ids * (self._base + 1)
             if self.n_max >= 2:
                 return self._dense[np.concatenate((k + self._base, k[:-1] + ids[1:]))]
             return self._dense[k + self._base]
         B = self._base
+        ids = ids.astype(np.int64)
         ok = ids > 0
         keys, valid = [ids], [ok]
         if self.n_max >= 2:
@@ -287,11 +290,11 @@ class Featurizer:
             if self.n_max >= 3:
                 keys.append(k2[:-1] * B + ids[2:]), valid.append(ok2[:-1] & ok[2:])
         k, ok = np.concatenate(keys), np.concatenate(valid)
-        u = np.full(len(k), -1, dtype=np.int64)
+        u = np.zeros(len(k), dtype=np.int64)
         if len(self._ukeys) and ok.any():
             kk = k[ok]
             pos = np.minimum(np.searchsorted(self._ukeys, kk), len(self._ukeys) - 1)
-            u[np.flatnonzero(ok)] = np.where(self._ukeys[pos] == kk, pos, -1)
+            u[np.flatnonzero(ok)] = np.where(self._ukeys[pos] == kk, pos + 1, 0)
         return u
 
     def _by_gram(self, x: np.ndarray, last: bool = False) -> np.ndarray:
@@ -414,16 +417,7 @@ class Featurizer:
     def document_and_items(self, blocks: dict[str, str], items) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """Rows for a document (row 0) and every node of its item tree (rows
         1…, pre-order) as CSR parts (indptr, indices, data) and the number of
-        rows; see :meth:`document_and_item_rows`."""
-        c0, v0, r, c, v, n_items = self.document_and_item_rows(blocks, items)
-        indptr = np.concatenate(([0], len(c0) + np.searchsorted(r, np.arange(n_items + 1))))
-        return indptr.astype(np.int64), np.concatenate((c0, c)), np.concatenate((v0, v)), 1 + n_items
-
-    def document_and_item_rows(self, blocks: dict[str, str], items) -> tuple[np.ndarray, ...]:
-        """The document's row (columns, values) and the rows of the nodes of
-        its item tree (node number in pre-order, column, value; sorted by
-        node then column), and the number of nodes, in one pass over the
-        text.
+        rows, in one pass over the text.
 
         A node is read as a small document (:func:`item_blocks`): its own
         text as the title, its text plus its sub-items as the body, without
@@ -440,18 +434,20 @@ class Featurizer:
         all its ancestors and as title n-grams credited to the node alone.
         An item whose text is not found verbatim in the body is put in the
         stream on its own, after the document's texts, in no block of the
-        document row."""
+        document row.  Then one :meth:`tfidf` for all the rows (a document
+        without items: one ``bincount``, :meth:`_one_row`)."""
         packed = self._packed
         nb = len(self.blocks)
         chunks: list[bytes] = []  # packed syllable ids, end to end
-        c_blk: list[int] = []     # block of each chunk for the document row, nb for none
+        c_blk: list[int] = []     # block of each chunk for the document row, nb for none, times W
         c_node: list[int] = []    # item node of each chunk, -1 for none
         body_no = self.block_no.get("body")
+        W = len(self._ukeys) + 1  # row length of _ucol
         for bno, b in enumerate(self.blocks):
             t = blocks.get(b.name)
             if bno != body_no and t:
                 chunks += (packed(t), _SEP)
-                c_blk += (bno, bno)
+                c_blk += (bno * W, bno * W)
                 c_node += (-1, -1)
         nodes: list = []
         parent: list[int] = []  # of each node, -1 for a top-level one
@@ -465,6 +461,7 @@ class Featurizer:
 
             walk(items, -1)
             body = blocks.get("body") or ""
+            body_off = body_no * W
             alone: list[int] = []
             pos = 0
             for j, it in enumerate(nodes):
@@ -474,37 +471,39 @@ class Featurizer:
                     alone.append(j)
                     continue
                 if k > pos:
-                    chunks.append(packed(body[pos:k])), c_blk.append(body_no), c_node.append(-1)
-                chunks.append(packed(t)), c_blk.append(body_no), c_node.append(j)
+                    chunks.append(packed(body[pos:k])), c_blk.append(body_off), c_node.append(-1)
+                chunks.append(packed(t)), c_blk.append(body_off), c_node.append(j)
                 pos = k + len(t)
             if pos < len(body):
-                chunks.append(packed(body[pos:])), c_blk.append(body_no), c_node.append(-1)
+                chunks.append(packed(body[pos:])), c_blk.append(body_off), c_node.append(-1)
             for j in alone:
                 chunks += (_SEP, packed(nodes[j].text))
-                c_blk += (nb, nb)
+                c_blk += (nb * W, nb * W)
                 c_node += (-1, j)
-        ids = np.frombuffer(b"".join(chunks), dtype=np.int32).astype(np.int64)
+        ids = np.frombuffer(b"".join(chunks), dtype=np.int32)
         lens = [len(x) >> 2 for x in chunks]
         u = self._gram_union(ids)
-        col = self._ucol[self._by_gram(np.repeat(c_blk, lens)), u]
-        c0, v0 = self._one_row(col[col >= 0])
+        col = self._ucol_flat[self._by_gram(np.repeat(c_blk, lens)) + u]
+        cd = col[col >= 0]
         if not nodes:
-            return c0, v0, _EMPTY, _EMPTY, _EMPTY_F, 0
+            c0, v0 = self._one_row(cd)
+            return np.array([0, len(c0)]), c0, v0, 1
         tok_node = np.repeat(c_node, lens)
         node = self._by_gram(tok_node)
         mine = node >= 0
         mine &= node == self._by_gram(tok_node, last=True)
         node, u = node[mine], u[mine]
-        cb = self._ucol[body_no, u]
+        cb = self._ucol[body_no][u]
         ok = cb >= 0
         # a body hit counts for the node and each of its ancestors
+        node += 1  # row numbers
         up, cb = node[ok], cb[ok]
-        rows, cols = [up], [cb]
+        rows, cols = [np.zeros(len(cd), dtype=np.int64), up], [cd, cb]
         if max(parent) >= 0:
-            par = np.array(parent, dtype=np.int64)
+            par = np.array([-1] + parent, dtype=np.int64) + 1  # row → its parent's row, 0 for none
             up = par[up]
             while True:
-                has = up >= 0
+                has = up > 0
                 if not has.any():
                     break
                 up, cb = up[has], cb[has]
@@ -512,11 +511,12 @@ class Featurizer:
                 up = par[up]
         title_no = self.block_no.get("title")
         if title_no is not None:
-            ct = self._ucol[title_no, u]
+            ct = self._ucol[title_no][u]
             ok = ct >= 0
             rows.append(node[ok]), cols.append(ct[ok])
-        r, c, v = self.tfidf(np.concatenate(rows), np.concatenate(cols), len(nodes))
-        return c0, v0, r, c, v, len(nodes)
+        n_rows = 1 + len(nodes)
+        r, c, v = self.tfidf(np.concatenate(rows), np.concatenate(cols), n_rows)
+        return np.searchsorted(r, np.arange(n_rows + 1)), c, v, n_rows
 
     def _one_row(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(columns, values) of one row from the column of every n-gram hit:
@@ -535,10 +535,6 @@ class Featurizer:
         return c, val
 
 
-_EMPTY = np.zeros(0, dtype=np.int64)
-_EMPTY_F = np.zeros(0, dtype=np.float64)
-_EMPTY.setflags(write=False)
-_EMPTY_F.setflags(write=False)
 _SEP = bytes(4)  # one unknown syllable: no n-gram crosses it
 
 

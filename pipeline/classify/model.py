@@ -73,16 +73,8 @@ class AreaModel:
     def document_and_items(self, blocks: dict[str, str], items) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated scores of a document (row 0) and of every node of its
         item tree (pre-order), and the number of known features of each row."""
-        c0, v0, r, c, v, n_items = self.featurizer.document_and_item_rows(blocks, items)
-        if not n_items:
-            return self.calibrate((v0.astype(self.coef.dtype) @ self.coef[c0] + self.intercept)[None, :]), \
-                np.array([len(c0)])
-        nnz = np.bincount(r, minlength=n_items + 1)  # rows of the nodes, shifted by one below
-        nnz[1:] = nnz[:-1]
-        nnz[0] = len(c0)
-        indptr = np.zeros(n_items + 2, dtype=np.int64)
-        np.cumsum(nnz, out=indptr[1:])
-        return self.calibrate(self._scores(indptr, np.concatenate((c0, c)), np.concatenate((v0, v)))), nnz
+        indptr, indices, data, _ = self.featurizer.document_and_items(blocks, items)
+        return self.calibrate(self._scores(indptr, indices, data)), np.diff(indptr)
 
     def calibrate(self, s: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(np.clip(self.platt_a * s + self.platt_b, -50, 50)))
