@@ -64,7 +64,7 @@ def classify(rec: Record, model: Optional[AreaModel] = None) -> Record:
     """Fill ``rec.areas`` and the areas of every item; returns ``rec``.  Never
     raises: a failure leaves the areas empty with a warning in the record."""
     m = model if model is not None else default_model()
-    if m is None or not (rec.text or "").strip():
+    if m is None or not rec.text or rec.text.isspace():  # no stripped copy of the text
         return rec
     try:
         return _classify(rec, m)

@@ -464,16 +464,19 @@ class Featurizer:
             body_off = body_no * W
             alone: list[int] = []
             pos = 0
+            n_body = len(body)
             for j, it in enumerate(nodes):
                 t = it.text
                 k = body.find(t, pos) if t else -1
-                if k < 0 or not (_cut_ok(body, k) and _cut_ok(body, k + len(t))):
+                e = k + len(t)
+                # found, and the cuts at k and e split no \w+ token
+                if k < 0 or (k and _TWO_WORD_CHARS(body, k - 1)) or (e < n_body and _TWO_WORD_CHARS(body, e - 1)):
                     alone.append(j)
                     continue
                 if k > pos:
                     chunks.append(packed(body[pos:k])), c_blk.append(body_off), c_node.append(-1)
                 chunks.append(packed(t)), c_blk.append(body_off), c_node.append(j)
-                pos = k + len(t)
+                pos = e
             if pos < len(body):
                 chunks.append(packed(body[pos:])), c_blk.append(body_off), c_node.append(-1)
             for j in alone:
@@ -538,13 +541,7 @@ class Featurizer:
 _SEP = bytes(4)  # one unknown syllable: no n-gram crosses it
 
 
-def _word_char(c: str) -> bool:
-    return c.isalnum() or c == "_"
-
-
-def _cut_ok(text: str, i: int) -> bool:
-    """Cutting ``text`` at ``i`` splits no ``\\w+`` token."""
-    return i <= 0 or i >= len(text) or not (_word_char(text[i - 1]) and _word_char(text[i]))
+_TWO_WORD_CHARS = re.compile(r"\w\w").match  # (text, i): text[i] and text[i + 1] are both \w
 
 
 class _RawIds(dict):
