@@ -20,14 +20,20 @@ Why this is hand-written rather than ``sklearn.feature_extraction.text``:
 (per-call validation and sparse-matrix assembly), more than the whole parse;
 the budget for classification is a fifth of the parse.  The code below does the
 same computation (lower-casing, ``\\w+`` tokens, n-grams, sublinear TF, smoothed
-IDF as scikit-learn defines it, L2 norm) in about a tenth of the time, and the
-same code builds the training matrix, so training and inference cannot drift
-apart.  A document and all its items are vectorised in one pass: the text is
-cut at white space and each chunk looked up once in a cache of its syllable
-ids, the body is tokenised once and cut at the item texts, and the document
-row is counted with one ``bincount`` over the (small, 5,000-term) vocabulary.
-On a loaded machine the cost is mostly the number of NumPy calls and cache
-misses, not arithmetic, so the code keeps both few.
+IDF as scikit-learn defines it, L2 norm) in a small fraction of the time; the
+training matrix is built from the same vocabulary tables, tokens and TF-IDF
+code, and tests check that the one-pass rows below equal the plain ones, so
+training and inference cannot drift apart.  A document and all its items are vectorised in one pass
+(:meth:`Featurizer.document_and_items`): the text is cut at white space and
+each chunk looked up once in a cache of its syllable ids packed as bytes (one
+``bytes.join`` per text, no Python integer per token), the body is tokenised
+once and cut at the item texts, every n-gram is looked up once in a table
+shared by the blocks (a dense array indexed by the syllable pair when the
+model has no trigrams: one gather instead of a binary search), and the
+document and item rows come out of one count.  Classification runs right
+after the parse, whose Python code has pushed NumPy's out of the CPU caches,
+so the cost is mostly the number of NumPy calls and cache misses, not
+arithmetic: the code keeps both few (``benchmarks/bench_classify.py``).
 """
 
 from __future__ import annotations
