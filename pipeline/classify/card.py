@@ -39,9 +39,23 @@ def write_card(path: Path, report: dict) -> Path:
         f"macro-F1); items: each item is read as a small document (its own text as the title, its text and "
         f"sub-items as the body) and scored by the same model, then {meta['config']['item_alpha']} × own score + "
         f"{1 - meta['config']['item_alpha']:.1f} × document score; further areas from "
-        f"{meta.get('item_threshold', meta['doc_threshold']):.2f} = {meta['config']['item_alpha']} × the document "
-        f"threshold, i.e. an area the document does not carry at all reaches an item when the item's own text "
-        f"scores it at the document threshold.",
+        f"{meta.get('item_threshold', meta['doc_threshold']):.2f} = {meta['config']['item_alpha']} × "
+        f"{meta.get('item_base_threshold', meta['doc_threshold']):.2f}, the threshold chosen on the out-of-fold "
+        f"scores of the linear stage, which scores the items (the document threshold without a second stage), "
+        f"i.e. an area the document does not carry at all reaches an item when the item's own text scores it at "
+        f"that threshold.",
+    ]
+    if meta.get("stack"):
+        lines.append(
+            f"* **Second stage** (`pipeline/classify/stack.py`): the best area re-ranked by a logistic regression "
+            f"over (document, area) pairs with weights shared by the areas — the area's linear score and its gap "
+            f"to the best one, keyword hits (`keywords.yaml`) of the field named after \"lĩnh vực\"/\"ngành\" in "
+            f"the title and of the laws cited in the legal bases, a per-area prior, and per area \"the title is "
+            f"about administrative procedures and names this field\"; fitted on out-of-fold linear scores (C = "
+            f"{meta['config'].get('stack_C', 1.0)}); only the best area changes, the other scores stay the linear "
+            f"model's.  In cross-validation it is fitted on scores out-of-fold within the training folds "
+            f"({meta['config'].get('inner_folds', 4)} inner folds).")
+    lines += [
         "",
         f"## Cross-validated figures ({report['folds']} folds on train.jsonl, stratified on the first area, seed {report['seed']})",
         "",
@@ -52,7 +66,8 @@ def write_card(path: Path, report: dict) -> Path:
         "| | top-1 | top-1 (any) | macro-F1 | micro-F1 |",
         "|---|---:|---:|---:|---:|",
     ]
-    for name, r in [("**model**", m)] + list(report["baselines"].items()):
+    rows = [("**model**", m)] + ([("linear stage alone", report["linear"])] if report.get("linear") else [])
+    for name, r in rows + list(report["baselines"].items()):
         lines.append(f"| {name} | {_pct(r['top1'])} | {_pct(r['top1_any'])} | {_pct(r['macro_f1'])} | {_pct(r['micro_f1'])} |")
     lines += ["", "### Per area (model)", "", "| area | documents | predicted | precision | recall | F1 |",
               "|---|---:|---:|---:|---:|---:|"]

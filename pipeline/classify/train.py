@@ -23,6 +23,17 @@ scores; per-area sigmoids lowered top-1 accuracy in cross-validation), and the
 threshold for further areas is the one that maximises macro-F1 on those
 out-of-fold scores.  Reported figures are *cross-fitted*: the sigmoid and the
 threshold applied to a fold are fitted on the other folds only.
+
+A second stage (:mod:`.stack`) then re-ranks the best area from the linear
+scores and what the record names (the field after "lĩnh vực", the cited
+laws, an administrative-procedure title).  It learns from out-of-fold linear
+scores, so in cross-validation its training side needs scores that are
+out-of-fold *within* the training folds: for each outer fold the linear model
+is cross-validated again on the outer training side (``Config.inner_folds``
+folds; phapdien always on the training side), the second stage is fitted on
+those scores and applied to the outer fold's scores.  The shipped second
+stage is fitted on the outer out-of-fold scores of all of ``train.jsonl``;
+the sigmoid and threshold on the re-ranked scores.
 """
 
 from __future__ import annotations
@@ -41,6 +52,7 @@ import numpy as np
 
 from .baselines import KeywordBaseline, MajorityBaseline
 from .features import BlockVectorizer, Featurizer, record_blocks
+from . import stack as _stack
 from .model import MODEL_NAME, MODELS_DIR, AreaModel
 
 log = logging.getLogger(__name__)
@@ -68,6 +80,9 @@ class Config:
     use_aux: bool = True
     use_own: bool = True
     item_alpha: float = 0.5
+    stack: bool = True          # second stage re-ranking the best area (stack.py)
+    stack_C: float = 1.0
+    inner_folds: int = 4        # folds of the nested out-of-fold scores the second stage learns from
     n_jobs: int = 1
 
 
@@ -227,6 +242,25 @@ def cross_val_scores(train: list[Example], extra: list[Example], extra_w: float,
     return S
 
 
+def stacked_scores(train: list[Example], extra: list[Example], labels: list[str], cfg: Config, splits,
+                   S: np.ndarray, progress: Callable[[str], None] = lambda s: None) -> np.ndarray:
+    """``S`` (outer out-of-fold linear scores) with each fold's best area
+    re-ranked by a second stage fitted on nested out-of-fold scores of the
+    fold's training side only (see the module docstring)."""
+    first = np.array([labels.index(ex.areas[0]) for ex in train])
+    cues = [_stack.cues(ex.blocks, labels) for ex in train]
+    out = S.copy()
+    for f, (tr, te) in enumerate(splits):
+        sub = [train[i] for i in tr]
+        inner = folds([ex.areas[0] for ex in sub], cfg.inner_folds, 0)
+        Si = cross_val_scores(sub, extra, cfg.aux_weight, labels, cfg, inner,
+                              lambda m, f=f: progress(f"second stage, outer fold {f + 1}/{len(splits)}: inner {m}"))
+        st = _stack.fit(Si, [cues[i] for i in tr], first[tr], labels, cfg.stack_C)
+        for i in te:
+            out[i] = st.rerank(train[i].blocks, S[i])
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Calibration, threshold, metrics
 
@@ -311,8 +345,12 @@ def confusion(first: Sequence[str], top: Sequence[str], labels: Sequence[str]) -
 
 
 def evaluate_cv(train: list[Example], aux: list[Example], mine: list[Example], labels: list[str], cfg: Config,
-                k: int = 5, seed: int = 0, progress: Callable[[str], None] = lambda s: None) -> dict:
-    """Cross-validated figures of the model and the two baselines on ``train``."""
+                k: int = 5, seed: int = 0, progress: Callable[[str], None] = lambda s: None,
+                return_linear: bool = False) -> dict:
+    """Cross-validated figures of the model and the two baselines on ``train``
+    (``linear``: the model without its second stage).  The report carries the
+    out-of-fold scores (``oof_scores``, and the linear stage's ``oof_linear``
+    with ``return_linear``)."""
     Y = label_matrix(train, labels)
     first_lab = [ex.areas[0] for ex in train]
     first = np.array([labels.index(a) for a in first_lab])
@@ -321,14 +359,21 @@ def evaluate_cv(train: list[Example], aux: list[Example], mine: list[Example], l
     big = [i for i in range(len(labels)) if support[i] >= MIN_SUPPORT]
     extra = (aux if cfg.use_aux else []) + (mine if cfg.use_own else [])
     t0 = time.time()
-    S = cross_val_scores(train, extra, cfg.aux_weight, labels, cfg, splits, progress)
-    P, ts = cross_fitted(S, Y, splits, big)
-    pred = np.zeros(P.shape, dtype=np.int8)
-    for tr, te in splits:
-        pred[te] = predict_sets(P[te], ts[te][0])
-    top = P.argmax(1)
-    model = set_metrics(pred, Y, first, top, big, labels)
-    model["confusion"] = confusion(first_lab, [labels[i] for i in top], labels)
+    S_lin = cross_val_scores(train, extra, cfg.aux_weight, labels, cfg, splits, progress)
+    S = stacked_scores(train, extra, labels, cfg, splits, S_lin, progress) if cfg.stack else S_lin
+
+    def scored(S):
+        P, ts = cross_fitted(S, Y, splits, big)
+        pred = np.zeros(P.shape, dtype=np.int8)
+        for tr, te in splits:
+            pred[te] = predict_sets(P[te], ts[te][0])
+        top = P.argmax(1)
+        m = set_metrics(pred, Y, first, top, big, labels)
+        m["confusion"] = confusion(first_lab, [labels[i] for i in top], labels)
+        return m, P
+
+    model, P = scored(S)
+    linear = scored(S_lin)[0] if cfg.stack else None
     model["seconds"] = round(time.time() - t0, 1)
     # baselines, same folds
     base = {}
@@ -345,9 +390,10 @@ def evaluate_cv(train: list[Example], aux: list[Example], mine: list[Example], l
                 btop[i] = labels.index(got[0])
         base[name] = set_metrics(bp, Y, first, btop, big, labels)
         base[name]["confusion"] = confusion(first_lab, [labels[i] for i in btop], labels)
-    return {"model": model, "baselines": base, "labels_scored": [labels[i] for i in big],
+    return {"model": model, "linear": linear, "baselines": base, "labels_scored": [labels[i] for i in big],
             "n_train": len(train), "n_aux": len(aux) if cfg.use_aux else 0, "n_own": len(mine) if cfg.use_own else 0,
-            "folds": k, "seed": seed, "oof_scores": S, "oof_proba": P, "splits": splits}
+            "folds": k, "seed": seed, "oof_scores": S, "oof_proba": P, "splits": splits,
+            **({"oof_linear": S_lin} if return_linear else {})}
 
 
 # ---------------------------------------------------------------------------
@@ -359,13 +405,23 @@ def train_model(out: Path = MODELS_DIR / MODEL_NAME, shared: Path = SHARED_AREAS
     cfg = cfg or Config()
     labels = read_taxonomy(shared.parent / "areas.txt")
     train, aux, mine = load_data(shared, own, progress)
-    report = evaluate_cv(train, aux, mine, labels, cfg, k, seed, progress)
+    report = evaluate_cv(train, aux, mine, labels, cfg, k, seed, progress, return_linear=True)
     Y = label_matrix(train, labels)
     S = report.pop("oof_scores")
+    S_lin = report.pop("oof_linear")
     report.pop("oof_proba"), report.pop("splits")
+    st = None
+    if cfg.stack:
+        first = np.array([labels.index(ex.areas[0]) for ex in train])
+        st = _stack.fit(S_lin, [_stack.cues(ex.blocks, labels) for ex in train], first, labels, cfg.stack_C)
     a, b = fit_platt(S, Y)
     big = [labels.index(x) for x in report["labels_scored"]]
     t = choose_threshold(sigmoid(S, a, b), Y, big)
+    # Items are scored by the linear stage alone, so their threshold comes from
+    # the linear stage's scores (the second stage raises a document's chosen
+    # area to the best score and leaves the former best just below it, which
+    # pushes the document threshold up; items have no such pair).
+    t_items = choose_threshold(sigmoid(S_lin, a, b), Y, big) if cfg.stack else t
     progress("final fit on all documents")
     extra = (aux if cfg.use_aux else []) + (mine if cfg.use_own else [])
     docs = list(train) + extra
@@ -379,12 +435,14 @@ def train_model(out: Path = MODELS_DIR / MODEL_NAME, shared: Path = SHARED_AREAS
                  "own": [str(p.relative_to(REPO)) for p in sorted(own.glob("*.jsonl"))] if cfg.use_own and own.exists() else [],
                  "n_own": len(mine) if cfg.use_own else 0},
         "config": {k_: v for k_, v in cfg.__dict__.items() if k_ != "n_jobs"},
-        "platt": [a, b], "doc_threshold": t, "item_threshold": cfg.item_alpha * t, "n_features": fz.n_features,
+        "platt": [a, b], "doc_threshold": t, "item_base_threshold": t_items, "item_threshold": cfg.item_alpha * t_items, "n_features": fz.n_features,
         "python": platform.python_version(),
     }
+    if st is not None:
+        meta["stack"] = st.state()
     model = AreaModel(labels=labels, featurizer=fz, coef=coef, intercept=intercept,
                       platt_a=np.full(len(labels), a), platt_b=np.full(len(labels), b),
-                      doc_threshold=t, item_alpha=cfg.item_alpha, item_threshold=cfg.item_alpha * t, meta=meta)
+                      doc_threshold=t, item_alpha=cfg.item_alpha, item_threshold=cfg.item_alpha * t_items, meta=meta)
     model.save(out)
     report["meta"] = meta
     return model, report
