@@ -7,6 +7,10 @@
   2 per hit in issuer/type and 1 per hit elsewhere; the best area wins, the
   majority area when nothing matches.  Areas scoring at least half the best
   are added as further labels.
+
+The same keyword lists also map the field named in a title and the names of
+cited laws to areas for the model's second stage (:mod:`.stack`); they were
+written before it and are not tuned for it.
 """
 
 from __future__ import annotations
