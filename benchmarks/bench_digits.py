@@ -42,10 +42,13 @@ def main() -> None:
     per = (time.perf_counter() - t) / len(crops)
     right = sum(g is not None and g.text == s for g, s in zip(got, truth))
     sure = sum(g is not None and g.confident(model) for g in got)
+    alone = [g is not None and g.alone(model) for g in got]
+    alone_right = sum(a and g.text == s for a, g, s in zip(alone, got, truth))
     print(f"model {path.name}: {path.stat().st_size / 1024:.0f} KB, load {load_s * 1000:.0f} ms "
           f"(after importing skops, {import_s:.1f} s, shared with the area model)")
     print(f"read: {per * 1000:.1f} ms per cut-out ({a.n} drawn cut-outs of 2-4 digits), "
-          f"strings right {right / len(crops):.3f}, confident {sure / len(crops):.3f}")
+          f"strings right {right / len(crops):.3f}, confident {sure / len(crops):.3f}, "
+          f"sure alone {sum(alone) / len(crops):.3f} (of which right {alone_right / max(1, sum(alone)):.4f})")
 
 
 if __name__ == "__main__":

@@ -153,3 +153,11 @@ def test_a_reading_stands_alone_only_when_sure_and_whole(model):
     assert not D.Reading("08", model.solo - 0.01, [1.0, model.solo - 0.01]).alone(model)
     assert not D.Reading("0?", 0.0, [1.0, 0.0]).confident(model)
     assert model.threshold <= model.solo < 1.0
+
+
+def test_features_of_a_digit_do_not_depend_on_its_batch():
+    # the gradients are taken within each image, never across the stack
+    imgs = np.stack([D.normalise(D.ink_mask(written(t))) for t in ("4", "7", "0")])
+    together = D.features(imgs)
+    alone = np.stack([D.features(imgs[i:i + 1])[0] for i in range(len(imgs))])
+    assert np.allclose(together, alone)
