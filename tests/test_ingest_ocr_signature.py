@@ -167,3 +167,42 @@ def test_ocr_page_last_page_reads_the_signer():
     rows, _, _, _ = ocr.ocr_page(_signed_page(), 1, 1.0, last=True)
     text = "\n".join(" ".join(p.text for p in r) for r in rows.rows)
     assert NAME in text and "CHỦ TỊCH" in text
+
+
+def test_dark_ink_drops_a_grey_ring_and_keeps_black_letters():
+    img = Image.new("L", (900, 400), 255)
+    d = ImageDraw.Draw(img)
+    d.text((420, 150), "CHỦ TỊCH", font=ImageFont.truetype(str(FONT_BOLD), 50), fill=10)
+    d.ellipse((380, 20, 740, 380), outline=140, width=10)    # a grey seal ring across the letters
+    a = np.asarray(img)
+    out = np.asarray(signature._dark_ink(img)) < 128
+    assert out[a <= 20].all()          # every black pixel kept
+    assert not out[(a > 100) & (a < 200)].any()   # no grey one
+
+
+@needs_tesseract
+@needs_font
+def test_reread_recovers_the_block_under_a_grey_seal():
+    """A typeset scan or a photocopy: the seal is grey, not red, and its ring runs
+    through the title's letters, so neither colour nor blob size takes it out."""
+    img = _signed_page().convert("L")
+    d = ImageDraw.Draw(img)
+    d.rectangle((1150, 540, 2100, 1100), fill=255)
+    for k in range(6):   # more body text above, as on a real page (the contrast stretch needs ink)
+        d.text((250, 100 + 48 * k), "Các sở, ban, ngành và Ủy ban nhân dân các huyện chịu trách nhiệm",
+               font=ImageFont.truetype(str(FONT), 46), fill=20)
+    fb = ImageFont.truetype(str(FONT_BOLD), 48)
+    for r, width in ((230, 16), (180, 6)):
+        d.ellipse((1450 - r, 760 - r, 1450 + r, 760 + r), outline=150, width=width)
+    d.text((1330, 740), "ỦY BAN", font=fb, fill=150)
+    for y, line in ((650, "KT. CHỦ TỊCH"), (720, "PHÓ CHỦ TỊCH")):   # black print over grey stays black
+        d.text((1700 - d.textlength(line, font=fb) / 2, y), line, font=fb, fill=20)
+    clean, _ = ocr.prepare(img)
+    words = ocr._words(ocr._tesseract(clean))
+    box = signature.locate(words, clean.width, clean.height)
+    assert box is not None
+    dropped = [w for w in words if not (w[2][0] >= box[0] and w[2][1] >= box[1])]
+    new, note = signature.reread(clean, dropped, None)
+    assert note and "signature block read again" in note
+    text = " ".join(w[1] for w in new)
+    assert "PHÓ CHỦ TỊCH" in text and NAME in text

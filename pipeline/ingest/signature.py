@@ -40,7 +40,8 @@ from ..normalize import fold
 TIMEOUT = 60
 UPSCALE_HEIGHT = 60     # a crop whose text is lower than this (pixels) is upscaled to it
 # (image variant, page segmentation mode) of the re-reads
-READS = (("", "6"), ("", "4"), ("without blobs", "6"))
+READS = (("", "6"), ("", "4"), ("without blobs", "6"), ("dark ink", "6"))
+DARK_INK = 70            # after the page's contrast stretch, printed ink is darker than this; a grey seal is not
 KEY_BASE = 10_000
 MIN_LINE_CONF = 65      # a re-read line less sure than this is left out       # line keys of re-read words, apart from the page's
 
@@ -215,6 +216,16 @@ def _binarise(g):
     return Image.fromarray(np.where(a > t, 255, 0).astype(np.uint8), "L")
 
 
+def _dark_ink(g):
+    """Only the darkest ink kept (below ``DARK_INK``): black print without a
+    grey seal's ring and a light signature over it."""
+    import numpy as np
+    from PIL import Image
+
+    a = np.asarray(g.convert("L"), dtype=np.uint8)
+    return Image.fromarray(np.where(a > DARK_INK, 255, 0).astype(np.uint8), "L")
+
+
 def _drop_big(bw, word_h: float):
     """Ink blobs much taller or wider than a letter (a seal's ring, a
     signature's strokes, a rule) whitened: connected components from
@@ -268,7 +279,10 @@ def reread(clean, words: list[Word], colour=None) -> tuple[list[Word], Optional[
     crop = _seal_free(colour, box, size) if colour is not None else clean.crop(box).resize(size, Image.LANCZOS)
     bw = _binarise(crop)
     # without blobs, also without the grain Otsu turns into pepper (typeset scans)
-    variants = {"": bw, "without blobs": _drop_big(bw.filter(ImageFilter.MedianFilter(3)), word_h * up)}
+    variants = {"": bw, "without blobs": _drop_big(bw.filter(ImageFilter.MedianFilter(3)), word_h * up),
+                # a seal printed or scanned in grey over the block: Otsu puts its ring with the
+                # ink; printed letters are much darker than the ring (typeset scans, photocopies)
+                "dark ink": _dark_ink(crop)}
     best, best_score, best_how = old, score(old), None
     readings = [old]
     for name, psm in READS:
