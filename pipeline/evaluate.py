@@ -330,6 +330,10 @@ def evaluate(gold_path: str | Path, docs_dir: str | Path | None = None, parse: O
         report.notes.append("areas not scored: no parsed record has any areas")
     if report.skipped:
         report.notes.append(f"{len(report.skipped)} gold file(s) not found under {docs_dir}")
+    cut = sum(1 for d in report.docs if "signer_name" in d.scalars and not d.complete)
+    if cut:
+        report.notes.append(f"signer_name: {cut} of its documents are texts cut before the signature block "
+                            "(gold from the portal's metadata): a record can only get them wrong or empty")
     return report
 
 
@@ -402,6 +406,7 @@ def render(report: Report, console=None) -> None:
 def render_failures(report: Report, console=None, field: str = "header", limit: int = 20,
                     matcher: str = "soft") -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = console or Console()
@@ -409,8 +414,9 @@ def render_failures(report: Report, console=None, field: str = "header", limit: 
     t = Table(title=f"{field}: {len(rows)} failure(s)" + (f", first {limit}" if len(rows) > limit else ""))
     for c in ("file", "gold", "predicted"):
         t.add_column(c, overflow="fold")
-    for f, g, p in rows[:limit]:
-        t.add_row(f, json.dumps(g, ensure_ascii=False), json.dumps(p, ensure_ascii=False, default=str))
+    for f, g, p in rows[:limit]:   # values are data, not rich markup: "[(None, …)]" must print as is
+        t.add_row(escape(f), escape(json.dumps(g, ensure_ascii=False)),
+                  escape(json.dumps(p, ensure_ascii=False, default=str)))
     console.print(t)
 
 

@@ -162,6 +162,17 @@ def test_signers_signer_name_and_signer_accuracy(tmp_path):
     assert r.prf("signers")["tp"] == 1 and r.prf("signers.name")["f1"] == 1.0
     assert r.accuracy("signer_name", "soft") == (0.5, 2)
     assert r.accuracy("signer_name", "strict") == (0.0, 2)
+    assert any(n.startswith("signer_name: 2 of its documents are texts cut before the signature block")
+               for n in r.notes)
+
+
+def test_failures_print_values_not_markup(tmp_path):
+    sg = {"authority": None, "on_behalf_of": None, "title": None, "position": "GIÁM ĐỐC", "name": "Hạ Bá Chân"}
+    r = run(tmp_path, [("a.txt", "txt", HEADER | {"signers": [sg]}, rec())])
+    con = Console(record=True, width=300)
+    render_failures(r, con, "signer", limit=5)
+    out = con.export_text()
+    assert '[[null, null, null, "GIÁM ĐỐC", "Hạ Bá Chân"]]' in out and "[]" in out
 
 
 def test_references_warnings_areas(tmp_path):
