@@ -155,6 +155,45 @@ def test_a_reading_stands_alone_only_when_sure_and_whole(model):
     assert model.threshold <= model.solo < 1.0
 
 
+def test_clipped_only_when_the_edge_cuts_a_digit(model):
+    img = written("08")
+    whole = D.read(img, model)
+    assert whole is not None and not whole.clipped
+    # the edge through the middle of the 0: more than one stroke end, clipped
+    mid = D.read(img.crop((25, 0, img.width, img.height)), model)
+    assert mid is not None and mid.clipped and not mid.alone(model)
+    # the edge through the end of a thin lead-in stroke only: whole
+    tip = Image.new("L", (90, 70), 235)
+    d = ImageDraw.Draw(tip)
+    for x0 in (10, 45):
+        d.line([(x0 - 14, 44), (x0, 32), (x0 + 10, 12), (x0 + 10, 55)], fill=20, width=4, joint="curve")
+    r = D.read(tip.crop((3, 0, 90, 70)), model)
+    assert r is not None and not r.clipped
+    # … but a wide blot at the edge is clipped
+    d.rectangle((0, 20, 8, 50), fill=20)
+    d.line([(8, 35), (20, 35)], fill=20, width=4)
+    r = D.read(tip.crop((3, 0, 90, 70)), model)
+    assert r is not None and r.clipped
+
+
+def test_two_small_digits_run_together_in_a_square_are_cut(model):
+    # "23" written close and small: one blob no wider than tall, read as not one digit
+    mask = D.ink_mask(written("23", gap=-2))
+    ys, xs = np.nonzero(mask)
+    sub = mask[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    h = sub.shape[0]
+    square = np.pad(np.asarray(Image.fromarray(sub.astype(np.uint8) * 255).resize((h, h))) > 127, 6)
+    bs = D.blobs(square)
+    assert len(bs) == 1 and D._sure(model, bs[0].mask()).argmax() == D.REJECT
+    r = D.read(square, model)
+    assert r is not None and r.text == "23"
+    # a wide Vietnamese 1 (lead-in from the base, down-stroke back to the right) is never cut into "11"
+    img = Image.new("L", (70, 70), 235)
+    ImageDraw.Draw(img).line([(12, 55), (25, 30), (34, 12), (38, 18), (52, 56)], fill=20, width=6, joint="curve")
+    r = D.read(img, model)
+    assert r is not None and r.text == "1"
+
+
 def test_features_of_a_digit_do_not_depend_on_its_batch():
     # the gradients are taken within each image, never across the stack
     imgs = np.stack([D.normalise(D.ink_mask(written(t))) for t in ("4", "7", "0")])

@@ -175,6 +175,13 @@ def test_the_digit_model_alone_and_against_the_others(monkeypatch):
     # one set-up against a sure model: the model
     _readers(monkeypatch, {"eng7": _tsv("44", 90)}, _Sure("11", 0.95, True))
     assert H.read_digits(crop)[0] == "11"
+    # two set-ups against a sure model, each unsure of its own reading: the model
+    _readers(monkeypatch, {"eng7": _tsv("4", 10), "eng8": _tsv("4", 30)}, _Sure("11", 0.95, True))
+    assert H.read_digits(crop)[0] == "11"
+    _readers(monkeypatch, {"eng7": _tsv("4", 10), "eng8": _tsv("4", 90)}, _Sure("11", 0.95, True))
+    assert H.read_digits(crop)[0] == "11"
+    _readers(monkeypatch, {"eng7": _tsv("4", 70), "eng8": _tsv("4", 90)}, _Sure("11", 0.95, True))
+    assert H.read_digits(crop)[0] is None
 
 
 def test_ink_drops_specks_and_finds_nothing_in_a_clean_blank():

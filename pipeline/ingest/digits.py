@@ -329,9 +329,10 @@ class Reading:
     """Digits read from a cut-out: the string (``?`` for a shape the model
     reads as not one digit), its confidence (the least sure digit's
     probability, averaged over slightly altered copies of it, see
-    :func:`_sure`), each digit's probability, and whether ink runs off the
-    cut-out's left or right edge (a digit cut in two, or one left outside:
-    the string may lack a digit)."""
+    :func:`_sure`), each digit's probability, and whether the cut-out's left
+    or right edge cuts a digit (a digit cut in two, or one left outside:
+    the string may lack a digit; the end of a single pen stroke running over
+    the edge does not count, see :func:`_cut`)."""
 
     text: str
     conf: float
@@ -360,11 +361,19 @@ def _classify(model: DigitModel, masks: Sequence[np.ndarray]) -> np.ndarray:
 
 def _split(model: DigitModel, m: np.ndarray, height: int) -> list[np.ndarray]:
     """One blob as one digit or cut into several at ink minima, whichever the
-    model reads best (a digit is at most about as wide as it is tall)."""
+    model reads best (a digit is at most about as wide as it is tall).  A
+    blob no wider than a digit is tried too when it is at least 0.8 × as wide
+    as tall and the model reads it as not one digit (two small digits run
+    together: ``29`` written in a 31 px square); it stays whole when a piece
+    reads as ``1`` (a Vietnamese ``1``, lead-in and down-stroke, is two
+    strokes run together: cut, it would read ``11``)."""
     h, w = m.shape
     height = max(height, h)
+    square = False
     if w <= height:
-        return [m]
+        if w < 0.8 * h or _sure(model, m).argmax() != REJECT:
+            return [m]
+        square, height = True, max(2, int(w / 1.2))     # the cut search runs, each piece at most w / 1.1
     cuts = [0] + _cuts(m) + [w]
     # every segmentation over the candidate cuts, segments 0.15–1.1 × height wide
     best: dict[int, tuple[float, list[tuple[int, int]]]] = {0: (0.0, [])}
@@ -383,6 +392,8 @@ def _split(model: DigitModel, m: np.ndarray, height: int) -> list[np.ndarray]:
             if j not in best or score > best[j][0]:
                 best[j] = (score, best[i][1] + [(a, b)])
     segs = best.get(len(cuts) - 1, (0.0, [(0, w)]))[1]
+    if square and len(segs) > 1 and (_classify(model, [m[:, a:b] for a, b in segs]).argmax(axis=1) == 1).any():
+        return [m]
     return [m[:, a:b] for a, b in segs]
 
 
@@ -421,7 +432,7 @@ def _read(crop, model: DigitModel) -> Optional[Reading]:
     bs = blobs(mask)
     if not bs:
         return None
-    clipped = bs[0].x0 == 0 or bs[-1].x1 >= mask.shape[1]
+    clipped = _cut(bs[0], 0, bs) or _cut(bs[-1], mask.shape[1] - 1, bs)
     digits = segment(mask, model, bs)
     if not digits or len(digits) > MAX_DIGITS:
         return None
@@ -429,6 +440,29 @@ def _read(crop, model: DigitModel) -> Optional[Reading]:
     labels = p.argmax(axis=1)
     probs = [0.0 if d == REJECT else float(v) for d, v in zip(labels, p.max(axis=1))]
     return Reading("".join("?" if d == REJECT else str(int(d)) for d in labels), min(probs), probs, clipped)
+
+
+def stroke_width(m: np.ndarray) -> float:
+    """The pen's width: the median length of the ink's horizontal runs."""
+    d = np.diff(np.pad(m.astype(np.int8), ((0, 0), (1, 1))), axis=1)
+    starts, ends = np.nonzero(d == 1), np.nonzero(d == -1)
+    runs = ends[1] - starts[1]
+    return float(np.median(runs)) if len(runs) else 0.0
+
+
+def _cut(b: _Blob, x: int, bs: list[_Blob]) -> bool:
+    """Whether the cut-out's edge at column ``x`` cuts the blob ``b``: it
+    reaches the edge with more than one pen stroke's end there (a digit cut
+    through, or one left half outside).  The tip of a single stroke crossing
+    the edge, as long as the pen is wide (a ``1``'s lead-in run into the
+    label's last letter), does not count: the digit is whole but for it."""
+    if not b.x0 <= x < b.x1:
+        return False
+    col = b.mask()[:, x - b.x0]
+    runs = int(np.count_nonzero(np.diff(np.concatenate([[0], col.astype(np.int8), [0]])) == 1))
+    pen = stroke_width(b.mask())
+    tall = float(np.median([c.h for c in bs]))
+    return runs != 1 or col.sum() > max(2.0 * pen, 2.0) or col.sum() > 0.15 * tall
 
 
 def variants(m: np.ndarray) -> list[np.ndarray]:

@@ -8,8 +8,10 @@ downloaded, and no cut-out of a real document is ever used):
 * scikit-learn's ``load_digits``: 1,797 handwritten digits (UCI, 8×8 counts
   of 4×4 blocks), upsampled to 32×32 and thresholded into strokes;
 * pen-drawn digits: stroke templates of every digit in several hands (among
-  them the Vietnamese ``1`` with a long lead-in up-stroke, the ``7`` with a
-  bar, the open and closed ``4``, the looped ``2``), drawn as Catmull-Rom
+  them the Vietnamese ``1`` with a long lead-in up-stroke, half of those
+  from the base as wide as the digit is tall, as an inverted V or a lambda,
+  the ``7`` with a bar and with a curl, the open and closed ``4``, the
+  looped ``2``), drawn as Catmull-Rom
   curves through jittered control points, slanted, rotated and stretched,
   with a random pen width, then elastically distorted (random displacement
   fields smoothed by a Gaussian);
@@ -62,6 +64,8 @@ TEMPLATES: dict[int, list[list[list[tuple[float, float]]]]] = {
         [[(.0, .85), (.25, .45), (.6, 0), (.62, 1)]],
         [[(.0, 1), (.3, .5), (.55, 0), (.75, 1)]],              # lead-in from the base: an inverted V
         [[(.0, .8), (.3, .35), (.5, 0), (.8, 1)]],              # … from low on the left, the down-stroke leaning right
+        [[(.0, 1), (.3, .4), (.45, .05), (.5, 0), (.7, .45), (.95, 1)]],   # … a lambda: the down-stroke leaning far right
+        [[(.0, .9), (.35, .25), (.5, 0), (.48, .2), (.7, 1)]],  # … the down-stroke back over the lead-in's top
         [[(.05, .6), (.45, 0), (.75, 1)]],
         [[(.1, .95), (.35, .45), (.6, 0), (.62, .5), (.65, 1)]],
         [[(.0, .45), (.35, .15), (.7, 0), (.65, 1)]],           # a long flat lead-in
@@ -88,7 +92,8 @@ TEMPLATES: dict[int, list[list[list[tuple[float, float]]]]] = {
         [[(.05, 0), (.95, 0), (.4, 1)], [(.3, .5), (.85, .5)]],                 # barred
         [[(.05, .15), (.1, 0), (.95, 0), (.45, 1)], [(.35, .52), (.9, .48)]],
         [[(.05, .12), (.15, 0), (.9, .02), (.6, .5), (.5, 1)]],
-        [[(.05, 0), (.95, 0), (.6, .45), (.45, 1)], [(.35, .45), (.85, .45)]]],
+        [[(.05, 0), (.95, 0), (.6, .45), (.45, 1)], [(.35, .45), (.85, .45)]],
+        [[(.15, .3), (.02, .12), (.2, 0), (.9, 0), (.55, .5), (.5, 1)], [(.25, .5), (.85, .48)]]],   # a curl, barred
     8: [[[(.8, .12), (.5, 0), (.15, .15), (.2, .38), (.8, .62), (.85, .9), (.5, 1), (.15, .9), (.2, .62), (.8, .38),
           (.85, .12), (.5, 0)]],
         [_arc(.5, .25, .3, .25, 0, 362, 12), _arc(.5, .73, .38, .27, -90, 272, 12)],
@@ -132,6 +137,8 @@ def draw(digit: int, rng, style: int | None = None, canvas: int = 64) -> np.ndar
     strokes = hands[rng.integers(len(hands)) if style is None else style % len(hands)]
     H = rng.uniform(30, 46)
     W = H * rng.uniform(0.45, 0.75) * (0.6 if digit == 1 and len(strokes[0]) < 4 else 1.0)
+    if digit == 1 and strokes[0][0][1] >= 0.6 and rng.random() < 0.5:
+        W = H * rng.uniform(0.75, 1.2)      # a lead-in from the base as wide as the digit is tall (an inverted V)
     slant = rng.normal(0.15, 0.15)
     rot = math.radians(rng.normal(0, 4))
     cos, sin = math.cos(rot), math.sin(rot)

@@ -15,8 +15,9 @@ and the value is plausible (a day 1–31, a month 1–12, a serial of one to six
 digits); otherwise the field stays blank and the caller warns.  The
 handwritten-digit model of :mod:`.digits` is one of the readers; it is taken
 alone when it is surer than its ``solo`` threshold (every digit, averaged
-over slightly altered copies of it, and no ink cut by the cut-out's edge),
-and a reading it surely contradicts is dropped.  A label that Tesseract read
+over slightly altered copies of it, and no digit cut by the cut-out's edge),
+and a reading it surely contradicts is dropped; only Tesseract set-ups sure
+of their own reading (``MIN_CONF``) can outvote it.  A label that Tesseract read
 with the pen strokes glued to it (``Sôx⁄t†``, a ``y`` box running over the
 day) is still found: the glued label by its first letters, the swallowed
 blank by the label letter's width against the printed ``tháng``.  A wrong
@@ -166,7 +167,10 @@ def read_digits(crop, page: Optional[str] = None) -> tuple[Optional[str], float]
         return None, 0.0
     best, confs = max(votes.items(), key=lambda kv: (len(kv[1]), min(kv[1])))
     if alone and best != alone:
-        if len(confs) >= 2:         # two readers against a sure model: nobody is trusted
+        # two readers against a sure model: nobody is trusted (a reader unsure
+        # of its own reading, a printed-text model guessing at a pen stroke,
+        # does not count)
+        if sum(c >= MIN_CONF or c == -1.0 for c in confs) >= 2:
             return None, max(max(c) for c in votes.values())
         return alone, 100.0 * mine.conf
     if len(confs) >= 2 and (min(confs) >= MIN_CONF or -1.0 in confs or best == sure):
