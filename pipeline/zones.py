@@ -671,7 +671,8 @@ def _zone_title(lay: Layout, cells: list[Snip], i: int) -> int:
                 dated = bool(_DATE_ONLY.match(f)) and i + 1 < n and is_upper(cells[i + 1].text)
                 if letters and not is_upper(c.text) and not dated:
                     break
-                if not letters and not prev.rstrip().endswith(("-", "–", ",")):
+                # "… GIAI ĐOẠN" / "2026 - 2030", "… NĂM HỌC" / "2025-2026": the years end the title
+                if not letters and not prev.rstrip().endswith(("-", "–", ",")) and not _YEARS.match(f):
                     break
                 # "… BAN CHẤP HÀNH TRUNG ƯƠNG ĐẢNG" / "KHÓA XIII": the term of the body the
                 # title names, not the second line of a thẩm quyền
@@ -731,6 +732,7 @@ _AUTH_BODIES = re.compile(r"^(?:uy\s+ban|hoi\s+dong|chinh\s+phu|quoc\s+hoi|ban\s
 
 # the Roman numeral as OCR reads it: I as 1, l or | (spec §8.7)
 _TERM = re.compile(r"khoa\s+[ivxlc1|]+\b")
+_YEARS = re.compile(r"^(?:19|20)\d\d(?:\s{0,3}[-–]\s{0,3}(?:19|20)\d\d)?\s{0,3}[.,;)]?$")
 _DATE_ONLY = re.compile(r"^ngay\s{1,3}\d{1,2}\s{1,3}thang\s{1,3}\d{1,2}\s{1,3}nam\s{1,3}(?:19|20)\d\d\s{0,3}[,;]?$")
 
 
@@ -888,18 +890,24 @@ def paragraphs(cells: list[Snip], preamble: bool | str = False) -> list[Snip]:
     (``preamble="lead"``) the body may follow at once, so a capitalised line
     joins only a basis left hanging on a word like ``của`` or ``số``."""
     paras: list[list[Snip]] = []
-    for c in cells:
+    for ci, c in enumerate(cells):
         if paras:
             prev = paras[-1][-1]
             ptxt = prev.text.rstrip()
             join = False
-            if (preamble and is_basis(paras[-1][0]) and not ptxt.endswith(_TERMINAL + (",",))
-                    and not is_basis(c) and not is_upper(c.text) and not P.ENACT.match(c.folded.strip(" *"))
+            # a line of capitals is a heading, unless it opens with a digit: the rest of a
+            # cited number wrapped by a narrow portal column ("… bởi Luật số" / "87/2025/QH15;")
+            shouts = is_upper(c.text) and not c.text[:1].isdigit()
+            if (preamble and is_basis(paras[-1][0]) and not ptxt.endswith(_TERMINAL)
+                    and not is_basis(c) and not shouts and not P.ENACT.match(c.folded.strip(" *"))
                     and (P.enum_kind(c.folded, c.text) or ("dash",))[0] == "dash"
-                    and (preamble != "lead" or c.text[:1].islower() or _DANGLING.search(prev.folded))):
+                    and (preamble != "lead" and not ptxt.endswith(",")
+                         or preamble == "lead" and (c.text[:1].islower() and not ptxt.endswith(",")
+                                                    or _DANGLING.search(prev.folded)
+                                                    or _basis_goes_on(cells, ci)))):
                 paras[-1].append(c)
                 continue
-            if not ptxt.endswith(_TERMINAL) and not _starts_structure(c) and not is_upper(c.text):
+            if not ptxt.endswith(_TERMINAL) and not _starts_structure(c) and not shouts:
                 first = c.text[:1]
                 if first.islower() or (first.isdigit() and not c.blank_before):
                     join = True
@@ -907,11 +915,39 @@ def paragraphs(cells: list[Snip], preamble: bool | str = False) -> list[Snip]:
                     join = True
             if not join and len(ptxt.split()) <= 3 and is_basis(prev) and not _starts_structure(c):
                 join = True
+            # "Căn cứ Nghị định số 08/2015/NĐ-CP …;" / "Nghị định số 167/2025/NĐ-CP … sửa đổi …;":
+            # one basis citing several instruments, each on its own line
+            if (not join and preamble and is_basis(paras[-1][0]) and ptxt.endswith(";") and not c.blank_before
+                    and _CITED_INSTRUMENT.match(c.folded)):
+                join = True
             if join:
                 paras[-1].append(c)
                 continue
         paras.append([c])
     return [Snip.join(p) for p in paras]
+
+
+_CITED_INSTRUMENT = re.compile(r"(?:(?:nghi\s+dinh|nghi\s+quyet|thong\s+tu(?:\s+lien\s+tich)?|quyet\s+dinh|"
+                               r"phap\s+lenh|chi\s+thi)\s+so\s+\d|(?:bo\s+)?luat\s[^;]{1,80}?\bso\s+\d+/\d{4}/qh)")
+
+
+def _basis_goes_on(cells: list[Snip], i: int) -> bool:
+    """Whether the capitalised line ``cells[i]`` continues the unfinished basis
+    before it: a narrow portal column breaks a basis anywhere ("Căn cứ Luật Tổ
+    chức" / "Chính phủ số 63/2025/QH15;"), and the lines from ``i`` on reach a
+    ``;`` (the separator of the bases) before any other sentence end, opening
+    or heading."""
+    for c in cells[i:i + 4]:
+        if c.blank_before or c is not cells[i] and _starts_structure(c):
+            return False
+        if is_upper(c.text) and not c.text[:1].isdigit():
+            return False
+        t = c.text.rstrip()
+        if t.endswith(";"):
+            return True
+        if t.endswith(_TERMINAL):
+            return False
+    return False
 
 
 # ---------------------------------------------------------------------------

@@ -16,6 +16,8 @@ import pytest
 
 import pipeline
 
+from conftest import DEFAULT_BODY
+
 
 def _id(s: str) -> str:
     """An ASCII test id (pytest escapes non-ASCII ids)."""
@@ -535,6 +537,46 @@ def test_basis_lines_rejoined_and_keyed(vb, lines, kind, keys):
     bases = _bases(vb, *lines)
     assert {b.kind for b in bases} == {kind}
     assert [k for b in bases for k in b.keys()] == keys
+
+
+# Portal copies wrap every line at a narrow column, anywhere in a phrase, and
+# documents under the 2025 Law on legal documents close the preamble with a
+# sentence ("Hội đồng nhân dân tỉnh ban hành Nghị quyết …"), not "QUYẾT ĐỊNH:".
+# A basis goes on over a line that opens with a cited number's rest or with a
+# capital when the lines reach the bases' ";" first; a line naming a further
+# instrument after ";" belongs to the same basis.
+NARROW = [
+    (("Căn cứ Luật Ban hành văn bản", "quy phạm pháp luật số 64/2025/QH15 được sửa đổi, bổ sung bởi Luật số",
+      "87/2025/QH15;", "Căn cứ Luật Ngân sách nhà nước số 83/2015/QH13;"),
+     ["64/2025/QH15", "87/2025/QH15", "83/2015/QH13"]),
+    (("Căn cứ Luật Tổ chức", "Chính phủ số 63/2025/QH15;", "Căn cứ Luật Các tổ chức tín dụng số 32/2024/QH15;"),
+     ["63/2025/QH15", "32/2024/QH15"]),
+    (("Căn cứ Luật Thể dục,", "Thể thao số 77/2006/QH11 được sửa đổi, bổ sung", "bởi Luật số 26/2018/QH14;",
+      "Căn cứ Luật Ngân sách nhà nước số 83/2015/QH13;"),
+     ["77/2006/QH11", "26/2018/QH14", "83/2015/QH13"]),
+    (("Căn cứ Nghị định số", "08/2015/NĐ-CP ngày 21/01/2015 của Chính phủ quy định chi tiết Luật Hải quan;",
+      "Nghị định số 167/2025/NĐ-CP ngày 30/6/2025 của Chính phủ sửa đổi, bổ sung một số", "điều của Nghị định số "
+      "08/2015/NĐ-CP;", "Căn cứ Thông tư số 38/2015/TT-BTC ngày 25/3/2015 của Bộ trưởng Bộ Tài chính;"),
+     ["08/2015/NĐ-CP", "167/2025/NĐ-CP", "38/2015/TT-BTC"]),
+]
+
+
+@pytest.mark.parametrize("lines, keys", NARROW, ids=[_id(" ".join(c[0])[:50]) for c in NARROW])
+def test_bases_wrapped_by_a_narrow_column_before_an_enacting_sentence(vb, lines, keys):
+    rec = vb.parse(heading="NGHỊ QUYẾT", title=("Quy định mức chi hỗ trợ trên địa bàn tỉnh Hòa Bình",),
+                   authority=("HỘI ĐỒNG NHÂN DÂN TỈNH HÒA BÌNH",), preamble=lines, enact=None,
+                   body=("Hội đồng nhân dân tỉnh ban hành Nghị quyết quy định mức chi hỗ trợ trên địa bàn tỉnh.",
+                         *DEFAULT_BODY))
+    assert [k for b in rec.legal_bases for k in b.keys() if "/" in k] == keys
+    assert all(b.kind == "căn cứ" for b in rec.legal_bases)
+
+
+def test_a_capitalised_body_sentence_after_an_unfinished_basis_stays_in_the_body(vb):
+    rec = vb.parse(heading="NGHỊ QUYẾT", title=("Quy định mức chi hỗ trợ trên địa bàn tỉnh Hòa Bình",),
+                   authority=("HỘI ĐỒNG NHÂN DÂN TỈNH HÒA BÌNH",), enact=None,
+                   preamble=("Căn cứ Luật Ngân sách nhà nước số 83/2015/QH13",),
+                   body=("Hội đồng nhân dân tỉnh ban hành Nghị quyết quy định mức chi hỗ trợ.", *DEFAULT_BODY))
+    assert [b.text for b in rec.legal_bases] == ["Căn cứ Luật Ngân sách nhà nước số 83/2015/QH13"]
 
 
 def test_cited_issuer_keeps_capitalised_stop_words(vb):

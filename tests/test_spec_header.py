@@ -363,6 +363,16 @@ def test_title_ends_before_a_body_sentence_when_no_blank_line_separates_them(vb)
                          "trong mùa mưa, bão năm 2024 trên địa bàn tỉnh Quảng Ngãi")
 
 
+@pytest.mark.parametrize("last, years", [("NĂM HỌC", "2025-2026"), ("GIAI ĐOẠN", "2026 - 2030"),
+                                          ("ĐẾN NĂM", "2030")])
+def test_title_in_capitals_ends_with_the_years_on_a_line_of_their_own(vb, last, years):
+    """A narrow portal column wraps "… NĂM HỌC" / "2025-2026": a line of years, no letters, ends the title."""
+    rec = vb.parse(heading="NGHỊ QUYẾT", authority=("HỘI ĐỒNG NHÂN DÂN TỈNH HÒA BÌNH",),
+                   title=("QUY ĐỊNH MỨC HỌC PHÍ ĐỐI VỚI CÁC CƠ SỞ GIÁO DỤC CÔNG LẬP TRÊN ĐỊA BÀN TỈNH " + last, years))
+    assert rec.title == "QUY ĐỊNH MỨC HỌC PHÍ ĐỐI VỚI CÁC CƠ SỞ GIÁO DỤC CÔNG LẬP TRÊN ĐỊA BÀN TỈNH " + last + " " + years
+    assert rec.authority_line == "HỘI ĐỒNG NHÂN DÂN TỈNH HÒA BÌNH"
+
+
 def test_title_keeps_a_capitalised_continuation_when_it_does_not_end_a_sentence(vb):
     rec = vb.parse(title=("Về việc phê duyệt danh sách cán bộ tham gia lớp bồi dưỡng kiến thức quốc phòng",
                           "Trường Chính trị tỉnh năm 2024"))
