@@ -239,6 +239,29 @@ def test_classify_with_a_given_model_fills_document_and_items():
     assert all(it.areas for it in _walk(rec.items))
 
 
+def test_in_place_scoring_gives_the_plain_expressions_bit_for_bit():
+    """The in-place calibration and score sums give exactly the numbers of
+    the plain expressions they replace (clip then exp; products then sums per
+    CSR row; one matrix-vector product for a single row)."""
+    rng = np.random.default_rng(3)
+    L, F = 4, 30
+    m = AreaModel(labels=list("abcd"), featurizer=Featurizer([]), coef=rng.normal(size=(F, L)).astype(np.float32),
+                  intercept=rng.normal(size=L), platt_a=rng.normal(-3, 1, size=L), platt_b=rng.normal(size=L))
+    s = rng.normal(0, 20, size=(5, L))  # some exponents beyond ±50
+    plain = 1.0 / (1.0 + np.exp(np.clip(m.platt_a * s + m.platt_b, -50, 50)))
+    assert np.array_equal(m.calibrate(s), plain)
+    indptr = np.array([0, 3, 3, 7])  # the middle row is empty
+    indices = rng.integers(0, F, size=7)
+    data = rng.random(7)
+    got = m._scores(indptr, indices, data)
+    want = np.zeros((3, L))  # the plain form of the sums
+    want[[0, 2]] = np.add.reduceat(m.coef[indices] * data[:, None].astype(np.float32), [0, 3], axis=0)
+    want = want + m.intercept
+    assert np.array_equal(got, want)
+    one = m._scores(np.array([0, 3]), indices[:3], data[:3])
+    assert np.array_equal(one, (data[:3].astype(np.float32) @ m.coef[indices[:3]] + m.intercept)[None, :])
+
+
 # ---------------------------------------------------------------------------
 # Features
 

@@ -55,13 +55,17 @@ class AreaModel:
     def _scores(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> np.ndarray:
         n = len(indptr) - 1
         if n == 1:  # one document, no items: one matrix-vector product
-            return (data.astype(self.coef.dtype) @ self.coef[indices] + self.intercept)[None, :]
+            s = data.astype(self.coef.dtype) @ self.coef[indices]
+            s = s + self.intercept  # float64, as for several rows
+            return s[None, :]
         out = np.zeros((n, len(self.labels)))
         if len(indices):
-            contrib = self.coef[indices] * data[:, None].astype(self.coef.dtype)
-            filled = np.flatnonzero(np.diff(indptr))
+            contrib = self.coef[indices]
+            contrib *= data.astype(self.coef.dtype)[:, None]
+            filled = np.flatnonzero(indptr[1:] != indptr[:-1])
             out[filled] = np.add.reduceat(contrib, indptr[filled], axis=0)
-        return out + self.intercept
+        out += self.intercept
+        return out
 
     def decision(self, docs: Sequence[dict[str, str]]) -> tuple[np.ndarray, np.ndarray]:
         """Raw linear scores, one row per block-text dict, and the number of
@@ -77,7 +81,15 @@ class AreaModel:
         return self.calibrate(self._scores(indptr, indices, data)), np.diff(indptr)
 
     def calibrate(self, s: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(np.clip(self.platt_a * s + self.platt_b, -50, 50)))
+        """``1 / (1 + exp(a·s + b))``, the exponent clipped to ±50; in place
+        on one new array (the same numbers as the plain expression)."""
+        z = self.platt_a * s
+        z += self.platt_b
+        np.maximum(z, -50.0, out=z)
+        np.minimum(z, 50.0, out=z)
+        np.exp(z, out=z)
+        z += 1.0
+        return np.divide(1.0, z, out=z)
 
     def proba(self, docs: Sequence[dict[str, str]]) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated probability of each label (one-vs-rest: rows need not
