@@ -122,7 +122,7 @@ def build_record(src: Source, *, classify: bool = True) -> Record:
             prov["issuer_parent"] = _prov(text, iv.parent, iv.method, iv.confidence)
 
     if "ocr:" in src.method:  # diacritics OCR changed, restored where a vocabulary says the words (spec §8.7)
-        ocrfix.repair_record(rec)
+        ocrfix.repair_record(rec, src.page_starts)
     province.derive(rec)  # province_2025 across the 2025 merger (spec §10)
 
     ended = bool(P.END_MARK.search(text.text.strip()[-400:] if text.text else ""))

@@ -206,3 +206,121 @@ def test_reread_recovers_the_block_under_a_grey_seal():
     assert note and "signature block read again" in note
     text = " ".join(w[1] for w in new)
     assert "PHÓ CHỦ TỊCH" in text and NAME in text
+
+
+# -- the footer on a page other than the last; what the re-read keeps ----------
+
+def test_locate_on_a_page_before_the_last_needs_the_noi_nhan_label():
+    words = _page_words()
+    assert signature.locate(words, W, H, last=False) == signature.locate(words, W, H)
+    # the same page without its Nơi nhận label: a body ending in './.' and a prefix
+    # in the right column are signs on the last page only
+    body = [w for w in words if w[0] != (2, 1, 1)] + [_w("đạo./.", 250, 1560, 400, 1600, key=(1, 2, 1)),
+                                                       _w("KT.", 1500, 1700, 1580, 1740, key=(3, 1, 1)),
+                                                       _w("GIÁM", 1600, 1700, 1740, 1740, key=(3, 1, 1)),
+                                                       _w("ĐỐC", 1760, 1700, 1860, 1740, key=(3, 1, 1))]
+    assert signature.locate(body, W, H, last=True) is not None
+    assert signature.locate(body, W, H, last=False) is None
+
+
+TRIM = [
+    # (words of a re-read line, kept)
+    (["—", "PHÓ", "GIÁM", "ĐỐC"], ["PHÓ", "GIÁM", "ĐỐC"]),
+    (["PHÓ", "GIÁM", "ĐỐC", "-", "'"], ["PHÓ", "GIÁM", "ĐỐC"]),
+    (["Bình./."], ["Bình./."]),                     # an end mark on a word stays
+    (["TL.", "HIỆU", "TRƯỞNG"], ["TL.", "HIỆU", "TRƯỞNG"]),
+    (["~", "—"], []),
+]
+
+
+@pytest.mark.parametrize("line, kept", TRIM, ids=[" ".join(c[0]) for c in TRIM])
+def test_trim_marks_drops_lone_marks_at_a_lines_ends(line, kept):
+    words = [_w(t, 100 * i, 0, 100 * i + 90, 40) for i, t in enumerate(line)]
+    assert [w[1] for w in signature._trim_marks(words)] == kept
+
+
+def test_untouched_keeps_a_sure_page_line_the_reread_has_nowhere_near():
+    body_end = [_w("tỉnh", 1000, 1500, 1090, 1540, 92, key=(5, 1, 1)), _w("Bình./.", 1100, 1500, 1250, 1540, 90,
+                                                                          key=(5, 1, 1))]
+    unsure = [_w("NNU", 1500, 1900, 1600, 1940, 20, key=(5, 2, 1))]          # a seal stroke
+    under_new = [_w("PHÓ", 1500, 1700, 1600, 1740, 90, key=(5, 3, 1))]       # where the re-read has a line
+    best = [_w("PHÓ", 1490, 1695, 1600, 1745, 95, key=(10_001, 1, 1)), _w("GIÁM", 1610, 1695, 1760, 1745, 95,
+                                                                          key=(10_001, 1, 1))]
+    # the body line runs on from the left of the crop; the other lines share its Tesseract
+    # line far away (the Nơi nhận list beside the column) or not at all
+    outside = [_w("Hòa", 880, 1500, 990, 1540, 95, key=(5, 1, 1)), _w("Như", 250, 1900, 330, 1940, 95, key=(5, 2, 1))]
+    old = body_end + [_w(t, x, 1900, x + 100, 1940, 90, key=(5, 2, 1)) for t, x in (("ĐA", 1500), ("KHOA", 1610))]
+    assert signature._untouched(old + unsure + under_new, best, outside) == body_end
+    assert signature._untouched(body_end, best, []) == []
+    # nothing twice when the chosen reading is the page's own
+    assert signature._untouched(body_end, body_end, outside) == []
+
+
+# -- the prefix stack under a seal; the name line read alone -------------------
+
+def _line(texts, y, confs=None, key=None):
+    confs = confs or [90.0] * len(texts)
+    return [_w(t, 1300 + 130 * i, y, 1420 + 130 * i, y + 50, c, key=key or (1, 1, y)) for i, (t, c) in
+            enumerate(zip(texts, confs))]
+
+
+STACK = [
+    # (lines as read: (words, confidences), expected texts of the lines)
+    ([(["=.{T.", "CHỦ", "TỊCH"], [0, 96, 96]), (["=2", "TỊCH"], [0, 96])],
+     ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),                                     # the seal over both line starts
+    ([(["KJT", "CHỦ", "TỊCH"], [83, 96, 95]), (["PHÓ", "CHỦ", "TỊCH"], [33, 96, 96])],
+     ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),                                     # K/T with its slash misread
+    ([(["KT.", "GIÁM", "ĐỐC"], [95, 95, 95]), (["x7", "ĐỐC"], [0, 95])],
+     ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]),
+    ([(["KT.", "BỘ", "TRƯỞNG"], [95] * 3), (["=2", "TRƯỞNG"], [0, 95])],
+     ["KT. BỘ TRƯỞNG", "=2 TRƯỞNG"]),                 # PHÓ BỘ TRƯỞNG is no title (THỨ TRƯỞNG signs)
+    ([(["KT.", "CHỦ", "TỊCH"], [95] * 3), (["tá", "CHỦ", "TỊCH"], [33, 96, 96])],
+     ["KT. CHỦ TỊCH", "tá CHỦ TỊCH"]),                # a syllable before it: not junk, left alone
+    ([(["KT.", "CHỦ", "TỊCH"], [95] * 3), (["=2", "TỊCH"], [0, 60])],
+     ["KT. CHỦ TỊCH", "=2 TỊCH"]),                    # the title word itself unsure
+    ([(["NT.", "CHỦ", "TỊCH"], [95] * 3)], ["NT. CHỦ TỊCH"]),    # a confident word is left as read
+    ([(["=<T.", "PHÒNG", "ĐÀO", "TẠO"], [0, 95, 95, 95])], ["=<T. PHÒNG ĐÀO TẠO"]),  # not an office title
+]
+
+
+@pytest.mark.parametrize("lines, expected", STACK, ids=[" / ".join(" ".join(t) for t, _ in c[0]) for c in STACK])
+def test_restore_stack(lines, expected):
+    words = [w for k, (texts, confs) in enumerate(lines) for w in _line(texts, 400 + 70 * k, confs)]
+    out = signature.restore_stack(words)
+    assert [" ".join(w[1] for w in ws) for ws in signature._lines(out).values()] == expected
+
+
+def test_restore_stack_skips_a_seal_line_between():
+    words = _line(["KT.", "CHỦ", "TỊCH"], 400) + _line(["DẪN,", "rẻ"], 420, [46, 54]) + _line(["=2", "TỊCH"], 470, [0, 96])
+    out = signature._lines(signature.restore_stack(words))
+    assert [w[1] for w in out[(1, 1, 470)]] == ["PHÓ", "CHỦ", "TỊCH"]
+    assert all(w[3] == 0 for w in out[(1, 1, 470)][:2])        # restored words keep the low confidence
+
+
+@pytest.mark.parametrize("line, read, lacks", [
+    (["Bá", "Chân"], ["Hạ", "Bá", "Chân"], True),
+    (["Trần", "Ngọc"], ["Trần", "Ngọc", "Căng"], True),
+    (["Bá", "Chân"], ["Bá", "Chân"], False),
+    (["Bá", "Chân"], ["Hạ", "Văn", "Chân"], False),       # another name, not one with a word more
+])
+def test_lacks_an_end(line, read, lacks):
+    assert signature._lacks_an_end([_w(t, 0, 0, 1, 1) for t in line], [_w(t, 0, 0, 1, 1) for t in read]) is lacks
+
+
+@needs_tesseract
+def test_ocr_images_turns_the_reread_note_into_a_warning_and_passes_last(monkeypatch):
+    from pipeline.ingest.layout import PageRows
+
+    seen = []
+
+    def fake(img, page, us, last=False):
+        seen.append((page, last))
+        notes = ["day '18'"] if page == 1 else ["signature block read again (psm 6); mean word confidence 88"]
+        return PageRows(page, [], 100, 100), 0.9, 0, notes
+
+    monkeypatch.setattr(ocr, "ocr_page", fake)
+    _, _, warnings = ocr.ocr_images([(None, 1, 1.0), (None, 2, 1.0)])
+    assert sorted(seen) == [(1, False), (2, True)]
+    assert "handwriting read by OCR on page 1 (low confidence, check): day '18'" in warnings
+    assert signature.reread_confidences(warnings) == {2: 0.88}
+    assert not any("handwriting" in w and "signature" in w for w in warnings)

@@ -22,7 +22,11 @@ vocabulary (``THỦ TRƯỞNG`` and ``THỨ TRƯỞNG`` share one, so neither is
 touched) and the printed form differs from it by more than tone placement
 (``UỶ``/``ỦY`` are both right).  Case follows the printed text.  Free words
 (names, places, the rest of a title) are never changed.  Applied to records
-read by OCR only (``document.build_record``).  Hand-written: the matching is
+read by OCR only (``document.build_record``); a near match never turns a
+Vietnamese syllable into another word (``TRƯỞNG TRẠI`` stays).  The signers'
+provenance gets the confidence of their reading (:func:`signer_confidence`:
+the block's Tesseract confidence when it was read again, lower when the
+vocabulary put a title right or a name reads as none).  Hand-written: the matching is
 a few lines over the vocabularies; ``difflib`` gives the near matches.
 """
 
@@ -190,9 +194,24 @@ def respell_office(value: Optional[str]) -> Optional[str]:
     key = " ".join(fold(value).split())
     if key not in _folds("office") and len(key) >= 8 and value.isupper():
         near = difflib.get_close_matches(key, list(table), n=1, cutoff=0.9)
-        if near:
+        if near and not _real_word_changed(value, near[0]):
             return table[near[0]]
     return respell(value, "office", start_only=True)
+
+
+def _real_word_changed(value: str, canon_fold: str) -> bool:
+    """Whether taking ``canon_fold`` for ``value`` would turn a Vietnamese
+    syllable into another word (``TRƯỞNG TRẠI`` is no misread ``TRƯỞNG
+    TRẠM``): a word of the value whose fold the title does not have, that is
+    a syllable (letters only, so ``TỊC`` and ``PHÓCHỦ`` are none) printed
+    with its marks (a word without any, ``CHIU`` for ``CHỦ``, lost them to
+    OCR as often as not)."""
+    from ..ingest.signature import syllables
+
+    canon = set(canon_fold.split())
+    syl = syllables()
+    return any(fold(w) not in canon and w.lower() in syl and any(not ch.isascii() and ch not in "Đđ" for ch in w)
+               for w in (re.sub(r"[^\w]", "", w) for w in value.split()) if w)
 
 
 def drop_seal_tail(value: Optional[str]) -> Optional[str]:
@@ -215,12 +234,51 @@ def drop_seal_tail(value: Optional[str]) -> Optional[str]:
     return " ".join(words)
 
 
-def repair_record(rec: Record) -> None:
-    """Respell the header values of an OCR'd record in place."""
+def repair_record(rec: Record, page_starts: Optional[list[int]] = None) -> None:
+    """Respell the header values of an OCR'd record in place, and give its
+    signers the confidence of their reading (:func:`signer_confidence`);
+    ``page_starts`` are the Source's page offsets."""
     rec.title = respell(rec.title, "title")
     rec.issuer = respell(rec.issuer, "body", start_only=True)
     rec.issuer_parent = respell(rec.issuer_parent, "body", start_only=True)
+    before = [(s.title, s.position, s.on_behalf_of) for s in rec.signers]
     for s in rec.signers:
         s.title = respell_office(s.title)
         s.position = respell_office(drop_seal_tail(s.position))
         s.on_behalf_of = respell(despeck(s.on_behalf_of), "body", start_only=True)
+    corrected = before != [(s.title, s.position, s.on_behalf_of) for s in rec.signers]
+    signer_confidence(rec, corrected, page_starts or [])
+
+
+VOCABULARY_FACTOR = 0.85   # a signer whose title or position the vocabulary had to put right
+NAME_FACTOR = 0.8          # a name with a word that is no capitalised Vietnamese syllable
+
+
+def signer_confidence(rec: Record, corrected: bool, page_starts: list[int]) -> None:
+    """The signers' provenance of an OCR'd record: the footer rule's
+    confidence times the mean Tesseract confidence of the block's words when
+    the block had to be read again (``+reread`` in the method: the page's
+    reading missed or garbled it), lower when the vocabulary had to put a
+    title or position right (``+vocabulary``) and when a name does not read
+    as a name (a word that is no capitalised Vietnamese syllable)."""
+    import bisect
+
+    from ..ingest.signature import reread_confidences, syllables
+
+    p = rec.provenance.get("signers")
+    if p is None:
+        return
+    conf, steps = p.confidence, [p.method]
+    page = (bisect.bisect_right(page_starts, p.span[0]) or 1) if page_starts and p.span else 1
+    reread = reread_confidences(rec.warnings)
+    if page in reread:
+        conf *= reread[page]
+        steps.append("reread")
+    if corrected:
+        conf *= VOCABULARY_FACTOR
+        steps.append("vocabulary")
+    syl = syllables()
+    if syl and any(s.name and not all(w[:1].isupper() and w.lower() in syl for w in s.name.split())
+                   for s in rec.signers):
+        conf *= NAME_FACTOR
+    p.method, p.confidence = "+".join(steps), round(conf, 3)

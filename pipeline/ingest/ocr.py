@@ -326,20 +326,23 @@ def _keep_piece(text: str) -> bool:
 
 def ocr_page(img, page: int, unit_scale: float = 1.0, last: bool = False) -> tuple[PageRows, float, int, list[str]]:
     """Read one page image: ``(rows in page units, mean word confidence 0–1,
-    number of unreadable words, handwritten fields read)``.  ``unit_scale`` is the image's pixels per
+    number of unreadable words, handwritten fields read and the signature
+    re-read's note)``.  ``unit_scale`` is the image's pixels per
     page unit (300/72 for a PDF page rendered at 300 dpi, 1 for an image).
     ``last``: the document's last page, whose signature block is read again
-    on its own (:mod:`.signature`)."""
+    on its own (:mod:`.signature`); on other pages only a block beside a
+    ``Nơi nhận`` label is."""
     clean, scale = prepare(img)
     words = _words(_tesseract(clean))
-    if last:
-        words, _note = signature.reread(clean, words, _colour(img, clean))
+    # the signature block read again on its own: on the last page, and on a page
+    # whose Nơi nhận label shows the footer is there (an annex follows)
+    words, signed = signature.reread(clean, words, lambda: _colour(img, clean), last=last)
     f = scale * unit_scale
     # the handwritten serial and day of the first page, read on their own
     hand = [(k, v, (b[0] / f, b[1] / f, b[2] / f, b[3] / f))
             for k, v, b in ((h.kind, h.value, h.box) for h in handwriting.read_header(clean, words))] \
         if page == 1 else []
-    notes = [f"{k} {v!r}" for k, v, _ in hand if v is not None]
+    notes = [f"{k} {v!r}" for k, v, _ in hand if v is not None] + ([signed] if signed else [])
     by_line: dict[tuple[int, int, int], list] = {}
     for w in words:
         by_line.setdefault(w[0], []).append(w)
@@ -403,8 +406,11 @@ def ocr_images(jobs: list[tuple[object, int, float]]) -> tuple[dict[int, PageRow
                 continue
             done[page] = pg
             confs.append(conf)
+            signed = [n for n in notes if n.startswith(signature.NOTE)]
+            notes = [n for n in notes if n not in signed]
             if notes:
                 warnings.append(f"handwriting read by OCR on page {page} (low confidence, check): " + ", ".join(notes))
+            warnings.extend(signature.page_note(page, n) for n in signed)
             if bad:
                 unreadable[page] = bad
             if not pg.rows:

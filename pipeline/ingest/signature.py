@@ -1,4 +1,5 @@
-"""The signature block of the last page read again, on its own.
+"""The signature block read again, on its own: on the last page, and on a
+page whose ``Nơi nhận`` label shows the footer is there (an annex follows).
 
 The signature column (right half, at the end: ``KT. CHỦ TỊCH`` / ``PHÓ CHỦ
 TỊCH``, the seal, the signature, the name) is where a page OCR fails most:
@@ -22,7 +23,15 @@ most summed confidence, letters never change.  A name line that still does
 not read as a name (``rần Ngọc Căng``: the ring touched the T) is read once
 more alone in a tight crop, and taken only when that reading is one.  An
 office title with one word garbled by the seal (``SHỦ TỊCH``) counts as
-signing vocabulary (``extract.ocrfix.near_office``).
+signing vocabulary (``extract.ocrfix.near_office``).  Lone marks at the
+ends of re-read lines go (``— PHÓ GIÁM ĐỐC``); the seal over the start of
+the title lines is read through the vocabulary (:func:`restore_stack`:
+``KJT CHỦ TỊCH`` / ``=2 TỊCH`` → ``KT. CHỦ TỊCH`` / ``PHÓ CHỦ TỊCH``); the
+name line is always read alone as well, which votes on its marks and
+brings back a word the block lost (``Bá Chân`` → ``Hạ Bá Chân``); a body
+line cut by the crop that the re-read dropped is kept from the page.  The
+note on what was done becomes a Source warning, which gives the signers'
+provenance its ``+reread`` step and confidence (``extract.ocrfix``).
 
 Hand-written: the crop geometry is specific to Decree 30's signature column;
 the image steps are PIL and numpy.
@@ -42,8 +51,9 @@ UPSCALE_HEIGHT = 60     # a crop whose text is lower than this (pixels) is upsca
 # (image variant, page segmentation mode) of the re-reads
 READS = (("", "6"), ("", "4"), ("without blobs", "6"), ("dark ink", "6"))
 DARK_INK = 70            # after the page's contrast stretch, printed ink is darker than this; a grey seal is not
-KEY_BASE = 10_000
-MIN_LINE_CONF = 65      # a re-read line less sure than this is left out       # line keys of re-read words, apart from the page's
+KEY_BASE = 10_000         # line keys of re-read words, apart from the page's
+NOTE = "signature block read again"   # opens reread()'s note, and the Source warning made of it
+MIN_LINE_CONF = 65      # a re-read line less sure than this is left out
 
 # one word of the page: (line key, text, (x0, y0, x1, y1), confidence)
 Word = tuple[tuple[int, int, int], str, tuple[int, int, int, int], float]
@@ -137,9 +147,13 @@ def _sure_lines(words: list[Word]) -> list[Word]:
     return [w for w in words if w[0] in keep]
 
 
-def locate(words: list[Word], width: int, height: int) -> Optional[tuple[int, int, int, int]]:
+def locate(words: list[Word], width: int, height: int, last: bool = True) -> Optional[tuple[int, int, int, int]]:
     """The box (x0, y0, x1, y1, in the image's pixels) of the signature
-    column, or None when the page shows no sign of the end of a document."""
+    column, or None when the page shows no sign of the end of a document.
+    On a page that is not the document's ``last`` only the ``Nơi nhận``
+    label counts as that sign (the footer of a document followed by an
+    annex, or by a page OCR read nothing on): a prefix or a line ending in
+    ``/.`` inside a document is often a quoted form or an item."""
     lines = [(ws, _box(ws)) for ws in _lines(words).values()]
     if not lines:
         return None
@@ -151,6 +165,8 @@ def locate(words: list[Word], width: int, height: int) -> Optional[tuple[int, in
     for ws, b in lines:
         if b[0] < 0.35 * width and _NOI_NHAN.match(" ".join(w[1] for w in ws)):
             top, anchor = b[1] - 3 * lh, b[1]
+    if top is None and not last:
+        return None
     if top is None:
         # a signing prefix or an office title in the right half
         for ws, b in lines:
@@ -255,16 +271,20 @@ def _read(img, psm: str) -> list[Word]:
         return []
 
 
-def reread(clean, words: list[Word], colour=None) -> tuple[list[Word], Optional[str]]:
+def reread(clean, words: list[Word], colour=None, last: bool = True) -> tuple[list[Word], Optional[str]]:
     """The page's words with the signature column read again where that
     reading is better; ``clean`` is the page as OCR'd (grey), ``colour`` the
-    colour page in the same geometry (or None).  Returns the words and a
-    note on what was done (None when nothing changed)."""
+    colour page in the same geometry, or a function giving it (called only
+    when the page has a signature column), or None.  ``last``: the page is
+    the document's last (see :func:`locate`).  Returns the words and a note
+    on what was done (None when nothing changed)."""
     from PIL import Image, ImageFilter, ImageOps
 
-    box = locate(words, clean.width, clean.height)
+    box = locate(words, clean.width, clean.height, last=last)
     if box is None:
         return words, None
+    if callable(colour):
+        colour = colour()
     x0, y0, x1, y1 = box
 
     def inside(w: Word) -> bool:
@@ -293,20 +313,146 @@ def reread(clean, words: list[Word], colour=None) -> tuple[list[Word], Optional[
             nb = (round((b[0] - 20) / up + x0), round((b[1] - 20) / up + y0),
                   round((b[2] - 20) / up + x0), round((b[3] - 20) / up + y0))
             new.append(((KEY_BASE + k[0], k[1], k[2]), t, nb, c))
-        new = _sure_lines(new)
+        new = _sure_lines(restore_stack(_trim_marks(new)))
         readings.append(new)
         s = score(new)
         if s[:2] > best_score[:2] and s[2] >= 40:
             best, best_score, best_how = new, s, f"psm {psm}" + (f", {name}" if name else "")
-    best, respelt = vote(best, readings)
-    best, named = _reread_name(clean, colour, best, word_h)
+    if not last and best_score[0] <= 0:
+        return words, None      # beside Nơi nhận, but no signing word read there: not the block
+    best, named, alone = _reread_name(clean, colour, best, word_h)
+    best, respelt = vote(best, readings + alone)
     if best_how is None and not respelt and not named:
         return words, None
     kept = [w for w in words if not inside(w)]
-    how = f"signature block read again ({best_how}): {len(old)} → {len(best)} words" if best_how else \
-        "signature block read again"
+    kept += _untouched(old, best, kept)
+    how = f"{NOTE} ({best_how}): {len(old)} → {len(best)} words" if best_how else NOTE
+    confs = [w[3] for w in best if w[3] >= 0]
     return kept + best, how + (f", {respelt} word(s) spelt as most readings spell them" if respelt else "") + \
-        (", the name line read on its own" if named else "")
+        (", the name line read on its own" if named else "") + \
+        f"; mean word confidence {round(sum(confs) / len(confs)) if confs else 0}"
+
+
+_PAGE_NOTE = re.compile(r"^page (\d+): " + NOTE + r"\b.*; mean word confidence (\d+)$")
+
+
+def page_note(page: int, note: str) -> str:
+    """The Source warning for :func:`reread`'s note on ``page``."""
+    return f"page {page}: {note}"
+
+
+def reread_confidences(warnings: list[str]) -> dict[int, float]:
+    """Page → the mean Tesseract confidence (0–1) of the signature block's
+    words, for the pages whose block was read again (from the warnings
+    :func:`page_note` wrote)."""
+    out = {}
+    for w in warnings:
+        m = _PAGE_NOTE.match(w)
+        if m:
+            out[int(m.group(1))] = int(m.group(2)) / 100
+    return out
+
+
+_MARKS = re.compile(r"^[-–—_~'\"`‘’“”•*|.,:;=¬]+$")
+
+
+_LEAD_MARKS = re.compile(r"^[-–—_~'\"`‘’“”•*|.,:;=¬]+(?=\w)")
+
+
+def _trim_marks(words: list[Word]) -> list[Word]:
+    """Re-read lines without the lone marks at their ends (``— PHÓ GIÁM
+    ĐỐC``: a stroke of the signature or the seal's edge read as a dash) and
+    without the marks glued before the first word (``_——.PHÓ``)."""
+    out: list[Word] = []
+    for ws in _lines(words).values():
+        while ws and _MARKS.match(ws[0][1]):
+            ws = ws[1:]
+        while ws and _MARKS.match(ws[-1][1]):
+            ws = ws[:-1]
+        if ws:
+            k, t, b, c = ws[0]
+            ws = [(k, _LEAD_MARKS.sub("", t), b, c)] + ws[1:]
+        out.extend(ws)
+    return out
+
+
+_KT_GARBLED = re.compile(r"^K[^\w\s]?[A-Z]?[^\w\s]?T\.?$")   # K/T, KJT, K.T, the slash misread
+
+
+def restore_stack(words: list[Word]) -> list[Word]:
+    """``KT. <title>`` / ``PHÓ <title>`` with the seal over the start of the
+    lines (it sits on the left of the column): a first word garbled into
+    ``K/T``, ``KJT`` or junk ending in ``T.`` before an office title is the
+    prefix ``KT.`` (the only signing prefix ending in T); a line right under
+    ``KT. <title>`` that ends in the title's last word(s), read with
+    confidence, after words that are no syllables (``=2 TỊCH``), is
+    ``PHÓ <title>`` (Decree 30: a deputy signs for the head), when that is an
+    office title of the vocabulary.  The restored words keep the garbled
+    ones' low confidence and the page's boxes."""
+    from ..extract.ocrfix import _office_words, _table
+
+    syl = syllables()
+    titles = _office_words()
+    table, _ = _table("office")     # the titles as the vocabulary has them (PHÓ BỘ TRƯỞNG is none)
+    lines = sorted(_lines(words).values(), key=lambda ws: _box(ws)[1])
+    out: list[list[Word]] = []
+    for ws in lines:
+        first = ws[0][1]
+        rest = [fold(w[1]).strip(".,") for w in ws[1:]]
+        if len(ws) >= 2 and first.lower() not in syl and tuple(rest) in titles and \
+                (_KT_GARBLED.match(fold(first).upper()) or first.endswith("T.") and ws[0][3] < 50
+                 and not first[:-2].isalpha()):
+            ws = _before(ws[1:], ["KT."], ws[0][3])
+        # the line above, leaving out lines read out of the seal (nothing read with confidence)
+        prev = next((p for p in reversed(out) if any(w[3] >= 85 for w in p)), None)
+        if prev and fold(prev[0][1]) == "kt." and len(prev) >= 2:
+            title = [fold(w[1]).strip(".,") for w in prev[1:]]
+            folded = [fold(w[1]).strip(".,") for w in ws]
+            k = next((n for n in range(len(title), 0, -1) if len(ws) > n and folded[-n:] == title[-n:]), 0)
+            junk = ws[:len(ws) - k]
+            if k and all(w[3] >= 85 for w in ws[len(ws) - k:]) and " ".join(("pho", *title)) in table and \
+                    not any(len(t) >= 2 and t.lower() in syl for w in junk for t in _TOKEN.findall(w[1])):
+                missing = ["PHÓ"] + [w[1] for w in prev[1:1 + len(title) - k]]
+                ws = _before(ws[len(ws) - k:], missing, min(w[3] for w in junk))
+        out.append(ws)
+    return [w for ws in out for w in ws]
+
+
+def _before(ws: list[Word], texts: list[str], conf: float) -> list[Word]:
+    """``texts`` as words set right before the line's words ``ws``, spaced
+    as printed words are (the garbled words' boxes spread over the seal)."""
+    x, y0, _, y1 = _box(ws)
+    h = y1 - y0
+    out: list[Word] = []
+    for t in reversed(texts):
+        x1 = x - round(0.35 * h)
+        x = x1 - round(0.7 * h * len(t))
+        out.insert(0, (ws[0][0], t, (x, y0, x1, y1), conf))
+    return out + ws
+
+
+def _untouched(old: list[Word], best: list[Word], outside: list[Word]) -> list[Word]:
+    """The page's own body lines that the crop cut and that the chosen
+    reading has nowhere near (the body's last line, its end in the crop,
+    dropped by the re-read as unsure): lines that run on from the page's
+    words left of the crop (``outside``) without a gap wider than two line
+    heights (the list beside the column is further away), that Tesseract was
+    sure of (mean confidence ``MIN_LINE_CONF``), whose box overlaps no line
+    of the chosen reading and that it does not already hold."""
+    keys = {w[0] for w in best}
+    boxes = [_box(ws) for ws in _lines(best).values()]
+    left = _lines(outside)
+    out: list[Word] = []
+    for k, ws in _lines(old).items():
+        if k in keys or k not in left or sum(w[3] for w in ws) / len(ws) < MIN_LINE_CONF:
+            continue
+        b = _box(ws)
+        before = [w[2][2] for w in left[k] if w[2][2] <= b[0] + 2]
+        if not before or b[0] - max(before) > 2 * (b[3] - b[1]):
+            continue
+        if not any(_overlap(b, nb) > 0 for nb in boxes):
+            out.extend(ws)
+    return out
 
 
 def _name_like(ws: list[Word]) -> bool:
@@ -317,38 +463,60 @@ def _name_like(ws: list[Word]) -> bool:
     return 2 <= len(toks) <= 6 and all(t[:1].isupper() and t[1:].islower() and t.lower() in syl for t in toks)
 
 
-def _reread_name(clean, colour, words: list[Word], word_h: float) -> tuple[list[Word], bool]:
+def _reread_name(clean, colour, words: list[Word], word_h: float) -> tuple[list[Word], bool, list[list[Word]]]:
     """The name line (the lowest line in lower case) read once more on its
-    own when it does not read as a name: a tight crop of the line (a seal's
-    ring or a signature stroke touching the first letter makes Tesseract drop
-    it in the block: ``rần Ngọc Căng``), binarised, ``--psm 7``.  Taken only
-    when that reading is a name and the block's was not; the words are
-    Tesseract's, never completed."""
+    own, in a tight crop (``--psm 7``): of the page as cleaned and, on a
+    colour scan, with the seal's colour taken out (whitening the seal also
+    whitens the ink that crosses it: ``Hạ`` lost its top).  A seal's ring or
+    a signature stroke touching the line makes Tesseract drop or garble a
+    word in the block (``rần Ngọc Căng``, ``Bá Chân`` for ``Hạ Bá Chân``).
+    A reading alone is taken when it is a name, read with confidence, and
+    the block's line was none or lacks a word at one end that the reading
+    has; the words are Tesseract's, never completed.  Returns the words,
+    whether the line was replaced, and the readings alone (mapped to the
+    page) for the vote on marks."""
     from PIL import Image, ImageOps
 
     lines = [ws for ws in _lines(words).values() if any(ch.islower() for w in ws for ch in w[1])]
     if not lines:
-        return words, False
+        return words, False, []
     line = max(lines, key=lambda ws: _box(ws)[1])
-    if _name_like(line) or not 2 <= len(line) <= 6:
-        return words, False
+    if not 1 <= len(line) <= 6:
+        return words, False, []
     x0, y0, x1, y1 = _box(line)
     h = y1 - y0
-    box = (max(0, int(x0 - 0.8 * h)), max(0, int(y0 - 0.2 * h)),
-           min(clean.width, int(x1 + 0.8 * h)), min(clean.height, int(y1 + 0.2 * h)))
+    # room for a word the block lost at either end (a syllable is up to 2.5 heights wide)
+    box = (max(0, int(x0 - 2.5 * h)), max(0, int(y0 - 0.2 * h)),
+           min(clean.width, int(x1 + 2.5 * h)), min(clean.height, int(y1 + 0.2 * h)))
     up = max(1.0, min(3.0, 0.6 * UPSCALE_HEIGHT / max(word_h, 1)))
     size = (round((box[2] - box[0]) * up), round((box[3] - box[1]) * up))
-    crop = _seal_free(colour, box, size) if colour is not None else clean.crop(box).resize(size, Image.LANCZOS)
-    img = ImageOps.expand(_binarise(crop), border=20, fill=255)
-    img.info["dpi"] = (round(300 * up), round(300 * up))
-    new = [w for w in _read(img, "7") if any(ch.isalpha() for ch in w[1])]
-    if not _name_like(new) or sum(w[3] for w in new) / len(new) < 80:
-        return words, False
+    crops = [clean.crop(box).resize(size, Image.LANCZOS)]
+    if colour is not None:
+        crops.append(_seal_free(colour, box, size))
     key = line[0][0]
-    mapped = [(key, t, (round((b[0] - 20) / up + box[0]), round((b[1] - 20) / up + box[1]),
-                        round((b[2] - 20) / up + box[0]), round((b[3] - 20) / up + box[1])), c)
-              for _, t, b, c in new]
-    return [w for w in words if w[0] != key] + mapped, True
+    alone: list[list[Word]] = []
+    for crop in crops:
+        img = ImageOps.expand(_binarise(crop), border=20, fill=255)
+        img.info["dpi"] = (round(300 * up), round(300 * up))
+        new = [w for w in _trim_marks(_read(img, "7")) if any(ch.isalpha() for ch in w[1])]
+        alone.append([(key, t, (round((b[0] - 20) / up + box[0]), round((b[1] - 20) / up + box[1]),
+                                round((b[2] - 20) / up + box[0]), round((b[3] - 20) / up + box[1])), c)
+                      for _, t, b, c in new])
+    names = [r for r in alone if _name_like(r) and sum(w[3] for w in r) / len(r) >= 80]
+    if not names:
+        return words, False, alone
+    read = max(names, key=lambda r: (len(r), sum(w[3] for w in r) / len(r)))
+    if _name_like(line) and not _lacks_an_end(line, read):
+        return words, False, alone
+    return [w for w in words if w[0] != key] + read, True, alone
+
+
+def _lacks_an_end(line: list[Word], read: list[Word]) -> bool:
+    """The block's line is the reading alone without its first or last
+    word(s) (``Bá Chân`` / ``Hạ Bá Chân``)."""
+    a = [fold(w[1]) for w in line]
+    b = [fold(w[1]) for w in read]
+    return len(a) < len(b) and (b[len(b) - len(a):] == a or b[:len(a)] == a)
 
 
 def _overlap(a: tuple, b: tuple) -> float:
